@@ -1,0 +1,61 @@
+/*
+ * vocab.c: the code lists. Adding a code here needs its labels in web/i18n/ko.json
+ * and en.json; tests/unit/test_i18n.c fails otherwise.
+ */
+#include "model/vocab.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define VOCAB(var, label, ...)                                             \
+	static const char *const var##_codes[] = { __VA_ARGS__, NULL };   \
+	const struct vocab var = { label, var##_codes }
+
+VOCAB(vocab_lifecycle_stage, "lifecycle_stage", "inception", "design_development",
+      "verification_validation", "deployment", "operation_monitoring", "continuous_validation",
+      "reevaluation", "retirement");
+VOCAB(vocab_org_role, "org_role", "provider", "deployer", "both", "importer_distributor");
+VOCAB(vocab_technique, "technique", "machine_learning", "deep_learning", "nlp", "computer_vision",
+      "speech", "generative", "llm", "recommender", "optimisation", "rule_based", "biometric",
+      "other");
+VOCAB(vocab_decision_role, "decision_role", "informs", "makes");
+VOCAB(vocab_human_oversight, "human_oversight", "in_the_loop", "on_the_loop", "in_command", "none");
+VOCAB(vocab_system_status, "status", "active", "archived");
+VOCAB(vocab_org_kind, "org_kind", "city", "bureau", "department", "district", "agency", "company",
+      "business_unit", "team", "other");
+VOCAB(vocab_role, "role", "admin", "officer", "owner", "reviewer", "auditor", "viewer");
+VOCAB(vocab_locale, "locale", "ko", "en");
+
+const struct vocab *const vocab_all[] = {
+	&vocab_lifecycle_stage, &vocab_org_role, &vocab_technique, &vocab_decision_role,
+	&vocab_human_oversight, &vocab_system_status, &vocab_org_kind, &vocab_role,
+	&vocab_locale, NULL,
+};
+
+int vocab_index(const struct vocab *v, const char *code)
+{
+	if (!code)
+		return -1;
+	for (int i = 0; v->codes[i]; i++)
+		if (strcmp(v->codes[i], code) == 0)
+			return i;
+	return -1;
+}
+
+bool vocab_has(const struct vocab *v, const char *code)
+{
+	return vocab_index(v, code) >= 0;
+}
+
+void vocab_describe(const struct vocab *v, char *out, size_t n)
+{
+	size_t used = 0;
+	if (n)
+		out[0] = '\0';
+	for (int i = 0; v->codes[i] && used < n; i++) {
+		int w = snprintf(out + used, n - used, "%s%s", i ? ", " : "", v->codes[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}

@@ -1,0 +1,145 @@
+/*
+ * store.h: the domain-level storage interface of aims.
+ *
+ * Callers (src/svc only) speak in domain operations; no SQL crosses this line, so a
+ * PostgreSQL backend can sit behind the same functions and the same conformance
+ * tests (tests/unit/test_store.c).
+ *
+ * Conventions:
+ * - One `struct store` is one database connection; use it from one thread at a time.
+ * - Records travel as JSON objects (jansson). Functions that return one give the
+ *   caller a new reference (json_decref it).
+ * - Mutations must run between store_tx_begin and store_tx_commit; on any failure the
+ *   caller calls store_tx_rollback, which undoes everything since begin.
+ * - Times are RFC 3339 UTC strings made by base/clock.h, passed in by the caller so a
+ *   use case stamps all its rows with one time.
+ * - Errors: AIMS_ENOTFOUND for a missing row; AIMS_ECONFLICT for a unique key or
+ *   version clash (with a field error naming the field where there is one);
+ *   AIMS_ESTORE for anything the database itself reports.
+ */
+#ifndef AIMS_STORE_STORE_H
+#define AIMS_STORE_STORE_H
+
+#include "base/err.h"
+#include "model/role.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct store;
+
+/* Opens (creating if needed) the database at url and applies pending migrations. */
+int store_open(const char *url, struct store **out, struct err *e);
+void store_close(struct store *s);
+/* The backend's name ("sqlite") and the applied schema version, for `aims --version` and /healthz. */
+const char *store_backend(const struct store *s);
+
+int store_tx_begin(struct store *s, struct err *e);
+int store_tx_commit(struct store *s, struct err *e);
+void store_tx_rollback(struct store *s);
+
+/* Which organisations a query may see: the subtrees under these paths, or all. */
+struct store_scope {
+	bool all;
+	const char *const *paths;
+	size_t count;
+};
+
+/* ---- organisations: {id, parent_id, name, kind, path, created_at, updated_at} ---- */
+int store_org_create(struct store *s, const char *name, const char *kind, int64_t parent_id,
+		     const char *now, int64_t *id_out, struct err *e);
+int store_org_get(struct store *s, int64_t id, json_t **out, struct err *e);
+/* fields: any of name, kind */
+int store_org_update(struct store *s, int64_t id, json_t *fields, const char *now, struct err *e);
+/* Organisations in scope, ordered by path (a depth-first walk of the tree). */
+int store_org_list(struct store *s, const struct store_scope *scope, json_t **out, struct err *e);
+
+/* ---- users: {id, email, name, locale, disabled, created_at, updated_at} ---- */
+int store_user_create(struct store *s, const char *email, const char *name, const char *password_hash,
+		      const char *locale, const char *now, int64_t *id_out, struct err *e);
+int store_user_get(struct store *s, int64_t id, json_t **out, struct err *e);
+/* Like get, by e-mail, and with "password_hash" added: for sign-in only. */
+int store_user_find_email(struct store *s, const char *email, json_t **out, struct err *e);
+/* fields: any of name, locale, disabled, password_hash */
+int store_user_update(struct store *s, int64_t id, json_t *fields, const char *now, struct err *e);
+/* Users holding a role on an organisation in scope, ordered by e-mail. */
+int store_user_list(struct store *s, const struct store_scope *scope, json_t **out, struct err *e);
+/* Number of users (0 means the database still needs `aims init`). */
+int store_user_count(struct store *s, int64_t *count, struct err *e);
+
+/* ---- memberships ---- */
+int store_membership_set(struct store *s, int64_t user_id, int64_t org_id, const char *role,
+			 const char *now, struct err *e);
+int store_membership_delete(struct store *s, int64_t user_id, int64_t org_id, struct err *e);
+/* The user's memberships joined with their organisations; *out is malloc'd (free it). */
+int store_membership_list(struct store *s, int64_t user_id, struct membership **out, size_t *count,
+			  struct err *e);
+
+/* ---- sessions (the store sees only the SHA-256 of the cookie) ---- */
+int store_session_create(struct store *s, const char *id_hash, int64_t user_id, const char *csrf,
+			 const char *now, const char *expires_at, struct err *e);
+/* Finds a session that has not expired at `now`. csrf_out holds 64 chars + NUL. */
+int store_session_find(struct store *s, const char *id_hash, const char *now, int64_t *user_id,
+		       char csrf_out[65], struct err *e);
+int store_session_delete(struct store *s, const char *id_hash, struct err *e);
+int store_session_delete_user(struct store *s, int64_t user_id, struct err *e);
+
+/* ---- API tokens: {id, name, prefix, created_at, last_used_at, revoked_at} ---- */
+int store_token_create(struct store *s, int64_t user_id, const char *name, const char *hash,
+		       const char *prefix, const char *now, int64_t *id_out, struct err *e);
+/* Finds a live (not revoked) token by hash. */
+int store_token_find(struct store *s, const char *hash, int64_t *user_id, int64_t *token_id,
+		     struct err *e);
+int store_token_list(struct store *s, int64_t user_id, json_t **out, struct err *e);
+int store_token_revoke(struct store *s, int64_t user_id, int64_t token_id, const char *now,
+		       struct err *e);
+
+/* ---- AI systems: the fields of record_system plus id, org_name, org_path,
+ *      owner_email, owner_name, status, version, created_at, updated_at ---- */
+int store_system_create(struct store *s, json_t *fields, const char *now, int64_t *id_out,
+			struct err *e);
+int store_system_get(struct store *s, int64_t id, json_t **out, struct err *e);
+/* Applies fields; when expected_version > 0 and differs, AIMS_ECONFLICT. Raises version. */
+int store_system_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version,
+			const char *now, struct err *e);
+
+struct store_system_query {
+	struct store_scope scope;
+	const char *q;               /* substring of name, purpose or vendor */
+	const char *lifecycle_stage;
+	const char *org_role;
+	const char *status;          /* "active", "archived" or NULL for all */
+	const char *org_path;        /* subtree filter */
+	int64_t owner_user_id;
+	const char *sort;            /* "id", "name", "updated_at" */
+	bool descending;
+	int limit;
+	json_t *after;               /* cursor: [sort value, id] or NULL */
+};
+/* items: array of systems; total: rows matching without limit/cursor (NULL to skip). */
+int store_system_list(struct store *s, const struct store_system_query *q, json_t **items,
+		      int64_t *total, struct err *e);
+/* Counts of active systems in scope grouped by column: "lifecycle_stage" or "org". */
+int store_system_count_by(struct store *s, const struct store_scope *scope, const char *column,
+			  json_t **out, struct err *e);
+
+/* ---- change history (append-only) ---- */
+int store_change_add(struct store *s, const char *at, int64_t actor_user_id, const char *object_type,
+		     int64_t object_id, const char *field, const char *old_value,
+		     const char *new_value, struct err *e);
+/* Newest first: {id, at, actor_user_id, actor_email, object_type, object_id, field, old_value, new_value} */
+int store_change_list(struct store *s, const char *object_type, int64_t object_id, int limit,
+		      json_t **out, struct err *e);
+/* Recent changes to systems in scope, newest first, with system name. */
+int store_change_recent(struct store *s, const struct store_scope *scope, int limit, json_t **out,
+			struct err *e);
+
+/* ---- sign-in log ---- */
+int store_auth_event_add(struct store *s, const char *at, const char *kind, const char *email,
+			 int64_t user_id, const char *address, const char *detail, struct err *e);
+/* Failed sign-ins since `since` for the e-mail and for the address. */
+int store_auth_failures(struct store *s, const char *email, const char *address, const char *since,
+			int64_t *by_email, int64_t *by_address, struct err *e);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * common.c: scope building, history diffs and the commit-or-rollback ending shared
+ * by the use cases.
+ */
+#include "svc/internal.h"
+#include "base/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void svc_scope_of(const struct actor *a, struct svc_scope *out)
+{
+	memset(out, 0, sizeof *out);
+	out->scope.paths = out->paths;
+	if (a->operator) {
+		out->scope.all = true;
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < a->membership_count && n < 64; i++) {
+		const struct membership *m = &a->memberships[i];
+		if (!(role_rights(m->role) & RIGHT_READ))
+			continue;
+		/* A role on a root organisation ("/1/") covers every row there is. */
+		const char *second = strchr(m->org_path + 1, '/');
+		if (second && second[1] == '\0') {
+			out->scope.all = true;
+			return;
+		}
+		out->paths[n++] = m->org_path;
+	}
+	out->scope.count = n;
+}
+
+char *svc_value_text(json_t *v)
+{
+	if (!v || json_is_null(v))
+		return NULL;
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	if (json_is_array(v)) {
+		struct buf b = BUF_INIT(1 << 20);
+		size_t i;
+		json_t *item;
+		json_array_foreach(v, i, item) {
+			if (i)
+				buf_addch(&b, ';');
+			if (json_is_string(item))
+				buf_addstr(&b, json_string_value(item));
+		}
+		return buf_detach(&b, NULL);
+	}
+	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+}
+
+static bool same_value(json_t *a, json_t *b)
+{
+	if (!a)
+		a = json_null();
+	if (!b)
+		b = json_null();
+	/* "" and null both mean "not set" for text fields. */
+	if (json_is_string(a) && json_string_length(a) == 0 && json_is_null(b))
+		return true;
+	if (json_is_string(b) && json_string_length(b) == 0 && json_is_null(a))
+		return true;
+	return json_equal(a, b);
+}
+
+int svc_history_diff(struct store *s, const char *now, const struct actor *a, const char *type,
+		     int64_t id, json_t *before, json_t *changes, struct err *e)
+{
+	const char *key;
+	json_t *value;
+	json_object_foreach(changes, key, value) {
+		if (strcmp(key, "password") == 0 || strcmp(key, "password_hash") == 0)
+			continue;
+		json_t *old = before ? json_object_get(before, key) : NULL;
+		if (before && same_value(old, value))
+			continue;
+		char *old_text = svc_value_text(old);
+		char *new_text = svc_value_text(value);
+		int rc = store_change_add(s, now, a->user_id, type, id, key, old_text, new_text, e);
+		free(old_text);
+		free(new_text);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int svc_finish(struct store *s, int rc, struct err *e)
+{
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	rc = store_tx_commit(s, e);
+	if (rc)
+		store_tx_rollback(s);
+	return rc;
+}

@@ -1,0 +1,35 @@
+/*
+ * internal.h: helpers shared by the svc/ files; not for front ends.
+ */
+#ifndef AIMS_SVC_INTERNAL_H
+#define AIMS_SVC_INTERNAL_H
+
+#include "svc/svc.h"
+#include "base/clock.h"
+
+/* The organisations an actor may read, as a store scope. paths points into a. */
+struct svc_scope {
+	struct store_scope scope;
+	const char *paths[64];
+};
+void svc_scope_of(const struct actor *a, struct svc_scope *out);
+
+/* The text form of a JSON value for the history: strings as-is, arrays as "a;b", null as NULL. */
+char *svc_value_text(json_t *v);
+
+/*
+ * Writes one history row per field of `changes` whose value differs from `before`
+ * (before may be NULL for a create: then every field is written with old NULL).
+ * Fields flagged secret are never written.
+ */
+int svc_history_diff(struct store *s, const char *now, const struct actor *a, const char *type,
+		     int64_t id, json_t *before, json_t *changes, struct err *e);
+
+/* Validates and creates one system inside the caller's transaction (CSV line or 0). */
+int svc_system_create_in_tx(struct store *s, const struct actor *a, json_t *input, long line,
+			const char *now, int64_t *id_out, struct err *e);
+
+/* Returns rc after rolling back when rc is an error; for `goto out` paths. */
+int svc_finish(struct store *s, int rc, struct err *e);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * svc.h: the use cases of aims, shared by the web UI, the JSON API and the CLI.
+ *
+ * Every use case takes the store and the actor (who asks), checks the actor's rights
+ * on the organisations involved, runs at most one store transaction, and writes the
+ * change history in that same transaction. Front ends never call the store directly.
+ *
+ * Visibility rule: an object on an organisation the actor cannot see is reported as
+ * AIMS_ENOTFOUND (404), never AIMS_EFORBIDDEN, so ids in other branches leak nothing.
+ * AIMS_EFORBIDDEN is for objects the actor can see but may not change.
+ *
+ * Returned JSON objects are new references owned by the caller.
+ */
+#ifndef AIMS_SVC_SVC_H
+#define AIMS_SVC_SVC_H
+
+#include "base/err.h"
+#include "model/role.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* ---- accounts and authentication (svc/auth.c) ---- */
+
+#define SVC_SESSION_HOURS 12
+#define SVC_THROTTLE_MINUTES 15
+#define SVC_THROTTLE_PER_EMAIL 5
+#define SVC_THROTTLE_PER_ADDRESS 20
+
+/* Loads user id's profile and memberships into a (actor_release it). Disabled users fail. */
+int svc_actor_load(struct store *s, int64_t user_id, struct actor *a, struct err *e);
+/* The local operator: full rights, for CLI commands run without --as. */
+void svc_actor_operator(struct actor *a);
+/* Loads the actor by e-mail, for CLI --as. */
+int svc_actor_by_email(struct store *s, const char *email, struct actor *a, struct err *e);
+
+/*
+ * Checks a password sign-in. On success writes a new session cookie value into
+ * cookie_out and the user id; records login_ok / login_failed. AIMS_ETHROTTLED when
+ * too many failures happened recently (then *retry_after_s says how long to wait).
+ */
+int svc_login(struct store *s, const char *email, const char *password, const char *address,
+	      char cookie_out[64], int64_t *user_id, int *retry_after_s, struct err *e);
+/* Resolves a session cookie to a user and the session's CSRF token. */
+int svc_session_resolve(struct store *s, const char *cookie, int64_t *user_id, char csrf_out[65],
+			struct err *e);
+int svc_logout(struct store *s, const char *cookie, int64_t user_id, const char *address,
+	       struct err *e);
+/* Resolves "aims_..." bearer tokens. */
+int svc_token_resolve(struct store *s, const char *token, int64_t *user_id, struct err *e);
+/* Creates an API token for the actor (or, for the operator, for target_email). */
+int svc_token_create(struct store *s, const struct actor *a, const char *target_email,
+		     const char *name, json_t **out, struct err *e);
+int svc_token_list(struct store *s, const struct actor *a, json_t **out, struct err *e);
+int svc_token_revoke(struct store *s, const struct actor *a, int64_t token_id, struct err *e);
+/* Sets a password (admin of the user's organisations, the user, or the operator). */
+int svc_password_set(struct store *s, const struct actor *a, const char *email, const char *password,
+		     struct err *e);
+
+/* Creates the root organisation and its first admin in an empty database. */
+int svc_init(struct store *s, const char *org_name, const char *admin_email, const char *password,
+	     struct err *e);
+
+/* ---- organisations (svc/orgs.c) ---- */
+int svc_org_create(struct store *s, const struct actor *a, json_t *input, json_t **out, struct err *e);
+int svc_org_get(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+int svc_org_update(struct store *s, const struct actor *a, int64_t id, json_t *input, json_t **out,
+		   struct err *e);
+int svc_org_list(struct store *s, const struct actor *a, json_t **out, struct err *e);
+int svc_org_history(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+
+/* ---- users (svc/users.c) ---- */
+int svc_user_create(struct store *s, const struct actor *a, json_t *input, json_t **out, struct err *e);
+int svc_user_get(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+int svc_user_update(struct store *s, const struct actor *a, int64_t id, json_t *input, json_t **out,
+		    struct err *e);
+int svc_user_list(struct store *s, const struct actor *a, json_t **out, struct err *e);
+int svc_membership_set(struct store *s, const struct actor *a, int64_t user_id, json_t *input,
+		       json_t **out, struct err *e);
+int svc_membership_delete(struct store *s, const struct actor *a, int64_t user_id, int64_t org_id,
+			  struct err *e);
+/* The actor as JSON: {id, email, name, locale, memberships:[{org_id, org_name, role}]} */
+json_t *svc_actor_json(const struct actor *a);
+
+/* ---- AI systems (svc/systems.c) ---- */
+struct svc_system_query {
+	const char *q, *lifecycle_stage, *org_role, *status, *sort, *order, *cursor;
+	int64_t org_id, owner_user_id;
+	int limit; /* 0: default 50 */
+};
+int svc_system_create(struct store *s, const struct actor *a, json_t *input, json_t **out,
+		      struct err *e);
+int svc_system_get(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+/* expected_version 0: no check. */
+int svc_system_update(struct store *s, const struct actor *a, int64_t id, json_t *input,
+		      int64_t expected_version, json_t **out, struct err *e);
+int svc_system_archive(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+/* {items, next_cursor, total}; bad parameters are AIMS_EBADREQ with a field error. */
+int svc_system_list(struct store *s, const struct actor *a, const struct svc_system_query *q,
+		    json_t **out, struct err *e);
+int svc_system_history(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+/* Whether the actor may edit this system (for showing or hiding the edit button). */
+bool svc_system_can_edit(const struct actor *a, json_t *system);
+/* Every system matching q (no paging), for exports. */
+int svc_system_export(struct store *s, const struct actor *a, const struct svc_system_query *q,
+		      json_t **out, struct err *e);
+/* CSV text of the systems in list (the export format, which import reads back). */
+int svc_system_csv(json_t *list, char **out, size_t *len, struct err *e);
+/* All or nothing: on any bad line, nothing is created and e lists every problem. */
+int svc_system_import_csv(struct store *s, const struct actor *a, const char *csv, size_t len,
+			  json_t **out, struct err *e);
+
+/* ---- dashboard (svc/dashboard.c) ---- */
+/* {by_stage:[{lifecycle_stage,count}], by_org:[{org_id,org_name,count}], recent:[...], total} */
+int svc_dashboard(struct store *s, const struct actor *a, json_t **out, struct err *e);
+
+/* ---- demo data (svc/demo.c) ---- */
+/* Loads orgs, users and systems from a demo JSON file under the root organisation;
+ * every demo user gets `password`. */
+int svc_demo_load(struct store *s, const char *path, const char *password, struct err *e);
+
+#endif
