@@ -502,6 +502,7 @@ async function runMatrix(ctx, mx) {
   for (const route of mx.routes) {
     for (const [actor, row] of Object.entries(route.expect)) {
       for (const [key, cell] of Object.entries(row)) {
+        if (!ctx.serverAlive()) return;
         const name = `${route.name} as ${actor} on ${key}`;
         const t = mx.targets[key];
         if (!t) { record(file, name, [`unknown target "${key}" (matrix.json error)`]); continue; }
@@ -514,7 +515,7 @@ async function runMatrix(ctx, mx) {
         if (targetIds[key] !== undefined) cs.set('target.id', targetIds[key]);
         if (route.fresh_system) {
           // Archiving cannot be undone, so each DELETE cell gets its own system.
-          const freshName = `${t.name} ${route.name} ${actor}`;
+          const freshName = `${t.name} fresh for ${actor}`;
           const fresh = { ...matrixCreateStep(mx, key, freshName) };
           let made;
           try { made = await runStep(ctx, cs, fresh); } catch (e) { made = { problems: [e.message] }; }
@@ -725,12 +726,18 @@ async function main() {
     record('run.mjs', 'server started', [`${notHealthy}; see ${logPath}: ${excerpt(fs.readFileSync(logPath), 600)}`]);
   } else {
     await fillRootAdminId(ctx, fx);
+    ctx.serverAlive = () => !srv.exit;
     for (const f of files) {
       if (opts.only && !f.name.includes(opts.only)) continue;
       const scope = ctx.global.child();
-      for (const [i, step] of f.steps.entries()) await runAndRecord(ctx, f.name, scope, step, `step ${i + 1}`);
+      for (const [i, step] of f.steps.entries()) {
+        if (srv.exit) break;
+        await runAndRecord(ctx, f.name, scope, step, `step ${i + 1}`);
+      }
     }
-    if (!opts.only || 'matrix.json'.includes(opts.only)) await runMatrix(ctx, matrix);
+    if (!srv.exit && (!opts.only || 'matrix.json'.includes(opts.only))) await runMatrix(ctx, matrix);
+    // A crashed server makes every later case fail the same way: say it once instead.
+    if (srv.exit) record('run.mjs', 'server stayed up for the whole run', [`server ${describeExit(srv.exit)} during the run; the remaining cases were not run; see ${logPath}`]);
   }
 
   const exit = await stopServer(srv);

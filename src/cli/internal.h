@@ -1,0 +1,138 @@
+/*
+ * internal.h: what the cli/ files share: the command tree, the option parser and
+ * the helpers every command uses (opening the store, printing JSON and errors,
+ * reading passwords and files).
+ *
+ * Return convention inside cli/: a command's run function returns the process exit
+ * code (CLI_EXIT_*). Helpers return 0 to mean "carry on", or an exit code after they
+ * have already printed the reason to stderr, so a caller can just
+ * `if ((rc = helper(...))) goto out;` and end with `return rc;`.
+ */
+#ifndef AIMS_CLI_INTERNAL_H
+#define AIMS_CLI_INTERNAL_H
+
+#include "base/err.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILURE = 1,
+	CLI_EXIT_USAGE = 2,
+};
+
+#define CLI_MAX_OPTIONS 32
+#define CLI_MAX_POSITIONAL 4
+#define CLI_PASSWORD_MAX 1024     /* longer than any password svc accepts (256 chars) */
+#define CLI_JSON_MAX (1u << 20)   /* like the API's JSON body limit */
+#define CLI_CSV_MAX (10u << 20)   /* like the API's CSV import limit */
+
+/* One long option, --name or --name VALUE; the table ends with a NULL name. */
+struct cli_option {
+	const char *name;  /* without the dashes */
+	const char *value; /* placeholder shown in help ("PATH"); NULL for a flag */
+	const char *help;  /* one line, English */
+};
+
+struct cli_args;
+
+/*
+ * A node of the command tree: a group (subcommands set, run NULL) or a leaf (run
+ * set). Help text is built from these fields, so every option is documented once.
+ */
+struct cli_command {
+	const char *name;
+	const char *summary;    /* one line, English */
+	const char *summary_ko; /* one line, Korean */
+	const char *usage;      /* after "Usage: aims ": "org add --db PATH ..." */
+	const struct cli_option *options;
+	const char *details;    /* more help text (environment, examples) or NULL */
+	int max_positional;
+	int (*run)(const struct cli_args *args);
+	const struct cli_command *const *subcommands; /* NULL-terminated */
+};
+
+/* The parsed command line of a leaf command. */
+struct cli_args {
+	const struct cli_command *cmd;
+	const char *path; /* "aims system list", for messages */
+	const char *values[CLI_MAX_OPTIONS]; /* by option index; "" for a given flag */
+	const char *positional[CLI_MAX_POSITIONAL];
+	int positional_count;
+	bool help;
+};
+
+/* Option rows shared by many commands. */
+#define CLI_OPT_DB { "db", "PATH", "database file (default: $AIMS_DB)" }
+#define CLI_OPT_END { NULL, NULL, NULL }
+
+/* The commands, one group or leaf per cmd_*.c file. */
+extern const struct cli_command cli_cmd_init;
+extern const struct cli_command cli_cmd_serve;
+extern const struct cli_command cli_cmd_org;
+extern const struct cli_command cli_cmd_user;
+extern const struct cli_command cli_cmd_token;
+extern const struct cli_command cli_cmd_system;
+
+/* ---- options (cli.c) ---- */
+
+/* The option's value, NULL when not given ("" for a given flag). Aborts when the
+ * command does not declare the option: that is a programming error. */
+const char *cli_opt(const struct cli_args *a, const char *name);
+bool cli_flag(const struct cli_args *a, const char *name);
+/* The option's value when given and non-empty, else the environment variable's when
+ * set and non-empty, else NULL. */
+const char *cli_opt_env(const struct cli_args *a, const char *name, const char *env);
+/* The option's value; when missing or empty prints a usage error naming it. */
+int cli_require(const struct cli_args *a, const char *name, const char **out);
+/* Parses text (from option or variable `what`) as a whole number in [min, max]. */
+int cli_parse_int(const struct cli_args *a, const char *what, const char *text, int64_t min,
+		  int64_t max, int64_t *out);
+/* The option as a whole number in [min, max]; *out is left alone when not given. */
+int cli_opt_int(const struct cli_args *a, const char *name, int64_t min, int64_t max, int64_t *out);
+/* Prints "aims CMD: message" and a hint to stderr; returns CLI_EXIT_USAGE. */
+int cli_usage(const struct cli_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- output and input (cli.c) ---- */
+
+/* Prints e's message and each field error to stderr; returns CLI_EXIT_FAILURE. */
+int cli_fail(const struct err *e);
+/* Prints a plain failure message to stderr; returns CLI_EXIT_FAILURE. */
+int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes v as one line of compact UTF-8 JSON and a newline to f. */
+int cli_print_json(FILE *f, json_t *v);
+/* Writes s with control characters (C0 except newline and tab, DEL, C1) shown as
+ * '?', so stored text cannot drive the terminal. */
+void cli_print_text(FILE *f, const char *s);
+/* Reads one line from standard input into out (without its line ending). */
+int cli_read_password(char out[CLI_PASSWORD_MAX]);
+/* Reads a whole file ("-": standard input) of at most limit bytes; free(*data). */
+int cli_read_file(const char *path, size_t limit, char **data, size_t *len);
+
+/* ---- store (cli.c) ---- */
+
+/* The database from --db or AIMS_DB (usage error when neither). */
+int cli_db_url(const struct cli_args *a, const char **url);
+/* Opens the store of --db/AIMS_DB. Unless create, a missing SQLite file is an error
+ * (store_open would silently create an empty database from a typo). */
+int cli_store_open(const struct cli_args *a, bool create, struct store **out);
+
+/* ---- tables (table.c) ---- */
+
+/* Display columns of valid UTF-8 text in a terminal (East Asian wide: 2). */
+size_t cli_text_width(const char *s);
+/*
+ * Prints rows (an array of arrays of strings, row 0 being the header) as aligned
+ * columns separated by two spaces; column c is at most max_width[c] wide, longer
+ * cells are cut with "…". The last column is not padded.
+ */
+void cli_table_print(FILE *f, json_t *rows, const size_t *max_width);
+/* Prints s on one line in at most width columns, cut with "…" when longer. */
+void cli_print_cut(FILE *f, const char *s, size_t width);
+
+#endif

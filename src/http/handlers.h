@@ -1,0 +1,66 @@
+/*
+ * handlers.h: every route handler, for the table in routes.c.
+ */
+#ifndef AIMS_HTTP_HANDLERS_H
+#define AIMS_HTTP_HANDLERS_H
+
+#include "http/http.h"
+
+#define HANDLER(name) void name(struct http_request *r, struct http_response *res)
+
+/* JSON API (api_*.c) */
+HANDLER(api_healthz);
+HANDLER(api_openapi);
+HANDLER(api_me);
+HANDLER(api_systems_list);
+HANDLER(api_systems_create);
+HANDLER(api_system_get);
+HANDLER(api_system_patch);
+HANDLER(api_system_delete);
+HANDLER(api_system_history);
+HANDLER(api_systems_import);
+HANDLER(api_systems_export);
+HANDLER(api_orgs_list);
+HANDLER(api_orgs_create);
+HANDLER(api_org_get);
+HANDLER(api_org_patch);
+HANDLER(api_org_history);
+HANDLER(api_users_list);
+HANDLER(api_users_create);
+HANDLER(api_user_get);
+HANDLER(api_user_patch);
+HANDLER(api_membership_add);
+HANDLER(api_membership_delete);
+HANDLER(api_tokens_list);
+HANDLER(api_tokens_create);
+HANDLER(api_token_delete);
+
+/* HTML pages (page_*.c) */
+HANDLER(page_static_css);
+HANDLER(page_login_form);
+HANDLER(page_login_submit);
+HANDLER(page_logout);
+HANDLER(page_lang_ko);
+HANDLER(page_lang_en);
+HANDLER(page_dashboard);
+HANDLER(page_systems_list);
+HANDLER(page_system_new);
+HANDLER(page_system_create);
+HANDLER(page_system_show);
+HANDLER(page_system_edit);
+HANDLER(page_system_update);
+HANDLER(page_system_archive);
+HANDLER(page_import_form);
+HANDLER(page_import_submit);
+HANDLER(page_export_csv);
+HANDLER(page_orgs);
+HANDLER(page_org_create);
+HANDLER(page_users);
+HANDLER(page_user_create);
+HANDLER(page_user_show);
+HANDLER(page_membership_add);
+HANDLER(page_tokens);
+HANDLER(page_token_create);
+HANDLER(page_token_revoke);
+
+#endif

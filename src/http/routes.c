@@ -1,0 +1,125 @@
+/*
+ * routes.c: the route table, the single list of what the server answers, and the
+ * matcher. tests/unit/test_openapi.c checks every /api and /healthz route here is
+ * described in web/openapi.json, so the table and the document cannot drift.
+ *
+ * Patterns are literal segments and "{id}" segments, which match a positive decimal
+ * id and are stored in order into ids[].
+ */
+#include "http/handlers.h"
+#include "base/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define API (ROUTE_API)
+#define PUB (ROUTE_PUBLIC)
+#define FORM (ROUTE_FORM)
+
+const struct http_route http_routes[] = {
+	{ "GET", "/healthz", api_healthz, PUB | API },
+	{ "GET", "/api/v1/openapi.json", api_openapi, PUB | API },
+	{ "GET", "/api/v1/me", api_me, API },
+	{ "GET", "/api/v1/systems", api_systems_list, API },
+	{ "POST", "/api/v1/systems", api_systems_create, API },
+	{ "POST", "/api/v1/systems/import", api_systems_import, API | ROUTE_UPLOAD },
+	{ "GET", "/api/v1/systems/export", api_systems_export, API },
+	{ "GET", "/api/v1/systems/{id}", api_system_get, API },
+	{ "PATCH", "/api/v1/systems/{id}", api_system_patch, API },
+	{ "DELETE", "/api/v1/systems/{id}", api_system_delete, API },
+	{ "GET", "/api/v1/systems/{id}/history", api_system_history, API },
+	{ "GET", "/api/v1/orgs", api_orgs_list, API },
+	{ "POST", "/api/v1/orgs", api_orgs_create, API },
+	{ "GET", "/api/v1/orgs/{id}", api_org_get, API },
+	{ "PATCH", "/api/v1/orgs/{id}", api_org_patch, API },
+	{ "GET", "/api/v1/orgs/{id}/history", api_org_history, API },
+	{ "GET", "/api/v1/users", api_users_list, API },
+	{ "POST", "/api/v1/users", api_users_create, API },
+	{ "GET", "/api/v1/users/{id}", api_user_get, API },
+	{ "PATCH", "/api/v1/users/{id}", api_user_patch, API },
+	{ "POST", "/api/v1/users/{id}/memberships", api_membership_add, API },
+	{ "DELETE", "/api/v1/users/{id}/memberships/{id}", api_membership_delete, API },
+	{ "GET", "/api/v1/tokens", api_tokens_list, API },
+	{ "POST", "/api/v1/tokens", api_tokens_create, API },
+	{ "DELETE", "/api/v1/tokens/{id}", api_token_delete, API },
+
+	{ "GET", "/static/style.css", page_static_css, PUB },
+	{ "GET", "/login", page_login_form, PUB },
+	{ "POST", "/login", page_login_submit, PUB | FORM },
+	{ "POST", "/logout", page_logout, FORM },
+	{ "GET", "/lang/ko", page_lang_ko, PUB },
+	{ "GET", "/lang/en", page_lang_en, PUB },
+	{ "GET", "/", page_dashboard, 0 },
+	{ "GET", "/systems", page_systems_list, 0 },
+	{ "POST", "/systems", page_system_create, FORM },
+	{ "GET", "/systems/new", page_system_new, 0 },
+	{ "GET", "/systems/import", page_import_form, 0 },
+	{ "POST", "/systems/import", page_import_submit, FORM | ROUTE_UPLOAD },
+	{ "GET", "/systems/export.csv", page_export_csv, 0 },
+	{ "GET", "/systems/{id}", page_system_show, 0 },
+	{ "POST", "/systems/{id}", page_system_update, FORM },
+	{ "GET", "/systems/{id}/edit", page_system_edit, 0 },
+	{ "POST", "/systems/{id}/archive", page_system_archive, FORM },
+	{ "GET", "/orgs", page_orgs, 0 },
+	{ "POST", "/orgs", page_org_create, FORM },
+	{ "GET", "/users", page_users, 0 },
+	{ "POST", "/users", page_user_create, FORM },
+	{ "GET", "/users/{id}", page_user_show, 0 },
+	{ "POST", "/users/{id}/memberships", page_membership_add, FORM },
+	{ "GET", "/tokens", page_tokens, 0 },
+	{ "POST", "/tokens", page_token_create, FORM },
+	{ "POST", "/tokens/{id}/revoke", page_token_revoke, FORM },
+};
+const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];
+
+/* Matches path against pattern, filling ids; false when it does not match. */
+static bool match(const char *pattern, const char *path, int64_t ids[3])
+{
+	int k = 0;
+	while (*pattern && *path) {
+		if (strncmp(pattern, "{id}", 4) == 0) {
+			size_t n = strspn(path, "0123456789");
+			char digits[20];
+			int64_t v = 0;
+			if (n == 0 || n >= sizeof digits || k >= 3)
+				return false;
+			memcpy(digits, path, n);
+			digits[n] = '\0';
+			if (text_parse_int64(digits, 1, INT64_MAX, &v))
+				return false;
+			ids[k++] = v;
+			pattern += 4;
+			path += n;
+			continue;
+		}
+		if (*pattern != *path)
+			return false;
+		pattern++;
+		path++;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+const struct http_route *http_route_match(const char *method, const char *path, int64_t ids[3],
+					  bool *path_known, char *allow, size_t allow_len)
+{
+	size_t used = 0;
+	*path_known = false;
+	if (allow_len)
+		allow[0] = '\0';
+	for (size_t i = 0; i < http_route_count; i++) {
+		int64_t tmp[3] = { 0, 0, 0 };
+		if (!match(http_routes[i].pattern, path, tmp))
+			continue;
+		if (strcmp(http_routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0)) {
+			memcpy(ids, tmp, sizeof tmp);
+			return &http_routes[i];
+		}
+		*path_known = true;
+		int n = snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", http_routes[i].method);
+		if (n > 0 && used + (size_t)n < allow_len)
+			used += (size_t)n;
+	}
+	return NULL;
+}

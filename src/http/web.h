@@ -1,0 +1,44 @@
+/*
+ * web.h: shared parts of the HTML front end: UI strings (web/i18n/ko.json and
+ * en.json), labels for vocabulary codes, the page context and rendering into the
+ * layout.
+ *
+ * Every page context has: t (the strings of the request's language), lang, me (the
+ * signed-in user or absent), csrf, can (rights flags for the navigation), and the
+ * page's own data. Templates escape by default (http/tmpl.h).
+ */
+#ifndef AIMS_HTTP_WEB_H
+#define AIMS_HTTP_WEB_H
+
+#include "http/http.h"
+#include "model/vocab.h"
+
+int web_init(struct err *e);
+void web_release(void);
+
+/* The UI string for a dotted key in locale, or the key itself when missing. */
+const char *web_string(const char *locale, const char *key);
+/* The label of a vocabulary code ("vocab.<name>.<code>"). */
+const char *web_label(const char *locale, const struct vocab *v, const char *code);
+/* Options for a <select> or checkbox group: [{value, label, selected}]. selected may
+ * be a string or an array of strings. */
+json_t *web_options(const char *locale, const struct vocab *v, json_t *selected);
+/* Adds *_label fields to a system object for display. */
+void web_label_system(const char *locale, json_t *system);
+
+/* A new page context with the common fields; title is a UI string key. */
+json_t *web_context(struct http_request *r, const char *title_key);
+/* Renders template into the layout and answers with status. Takes ctx. */
+void web_page(struct http_request *r, struct http_response *res, int status, const char *template_name,
+	      json_t *ctx);
+/* Field errors of e as {field: message} for forms. */
+json_t *web_field_errors(const struct err *e);
+
+void web_not_found(struct http_request *r, struct http_response *res);
+void web_error_page(struct http_request *r, struct http_response *res, const struct err *e);
+void web_redirect_login(struct http_request *r, struct http_response *res);
+void web_csrf_failed(struct http_request *r, struct http_response *res);
+/* Sets a one-time message shown on the next page ("flash"), by cookie. */
+void web_flash(struct http_response *res, const char *message_key);
+
+#endif
