@@ -319,6 +319,7 @@ int cli_read_file(const char *path, size_t limit, char **data, size_t *len)
 {
 	struct buf b = BUF_INIT(limit);
 	bool use_stdin = strcmp(path, "-") == 0;
+	const char *shown = use_stdin ? "standard input" : path;
 	FILE *f = use_stdin ? stdin : fopen(path, "rb");
 	char chunk[65536];
 	int rc = 0;
@@ -330,23 +331,22 @@ int cli_read_file(const char *path, size_t limit, char **data, size_t *len)
 		size_t n = fread(chunk, 1, sizeof chunk, f);
 		int added = n ? buf_add(&b, chunk, n) : 0;
 		if (added == AIMS_ETOOBIG) {
-			rc = cli_failf("%s is larger than %zu MiB", use_stdin ? "standard input" : path,
-				       limit >> 20);
+			rc = cli_failf("%s is larger than %zu MiB", shown, limit >> 20);
 			goto out;
 		}
 		if (added) {
-			rc = cli_failf("out of memory reading %s", path);
+			rc = cli_failf("out of memory reading %s", shown);
 			goto out;
 		}
 		if (n < sizeof chunk)
 			break;
 	}
 	if (ferror(f)) {
-		rc = cli_failf("cannot read %s: %s", path, strerror(errno));
+		rc = cli_failf("cannot read %s: %s", shown, strerror(errno));
 		goto out;
 	}
 	if (!b.data && buf_add(&b, "", 0)) {
-		rc = cli_failf("out of memory reading %s", path);
+		rc = cli_failf("out of memory reading %s", shown);
 		goto out;
 	}
 	*data = buf_detach(&b, len);

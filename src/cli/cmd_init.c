@@ -29,6 +29,8 @@ static int demo_user_count(const char *path, size_t *count)
 {
 	json_error_t jerr;
 	json_t *doc = json_load_file(path, 0, &jerr);
+	if (!doc && jerr.line < 1)
+		return cli_failf("%s", jerr.text); /* cannot open: the text names the file */
 	if (!doc)
 		return cli_failf("%s:%d: %s", path, jerr.line, jerr.text);
 	*count = json_array_size(json_object_get(doc, "users"));

@@ -23,7 +23,7 @@ static const struct cli_option serve_options[] = {
 	{ "listen", "HOST:PORT", "address to listen on (env AIMS_LISTEN, default " SERVE_DEFAULT_LISTEN ")" },
 	{ "threads", "N", "worker threads, 0 for one per CPU (env AIMS_THREADS, default 0)" },
 	{ "secure-cookies", NULL, "mark cookies Secure, when behind TLS (env AIMS_SECURE_COOKIES=1|true)" },
-	{ "shutdown-grace", "SECONDS", "wait this long for requests in flight on SIGTERM (env AIMS_SHUTDOWN_GRACE, default 10)" },
+	{ "shutdown-grace", "SECONDS", "finish requests this long after SIGTERM (env AIMS_SHUTDOWN_GRACE, default 10)" },
 	CLI_OPT_END,
 };
 

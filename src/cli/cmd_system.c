@@ -235,7 +235,8 @@ static int run_list(const struct cli_args *a)
 	    (rc = open_as(a, &store, &actor)))
 		goto out;
 	if (svc_system_list(store, &actor, &q, &res, &e) != 0) {
-		rc = cli_fail(&e);
+		/* a bad filter value is a mistake on the command line */
+		rc = e.code == AIMS_EBADREQ ? (cli_fail(&e), CLI_EXIT_USAGE) : cli_fail(&e);
 		goto out;
 	}
 	if (!strcmp(format, "json"))
@@ -391,12 +392,13 @@ static int load_json_object(const char *path, json_t **out)
 		return rc;
 	*out = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(data);
+	const char *shown = strcmp(path, "-") == 0 ? "standard input" : path;
 	if (!*out)
-		return cli_failf("%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		return cli_failf("%s:%d:%d: %s", shown, jerr.line, jerr.column, jerr.text);
 	if (!json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		return cli_failf("%s must hold one JSON object", path);
+		return cli_failf("%s must hold one JSON object", shown);
 	}
 	return 0;
 }
@@ -484,7 +486,8 @@ static int run_export(const struct cli_args *a)
 	    (rc = open_as(a, &store, &actor)))
 		goto out;
 	if (svc_system_export(store, &actor, &q, &list, &e) != 0) {
-		rc = cli_fail(&e);
+		/* a bad filter value is a mistake on the command line */
+		rc = e.code == AIMS_EBADREQ ? (cli_fail(&e), CLI_EXIT_USAGE) : cli_fail(&e);
 		goto out;
 	}
 	if (!strcmp(format, "csv")) {

@@ -68,11 +68,26 @@ HANDLER(api_me)
 
 HANDLER(api_orgs_list) { ANSWER_LIST(svc_org_list(r->store, &r->actor, &out, &e)); }
 
+/* Answers 201 with the new object and its Location, or the problem. */
+static void created(struct http_response *res, int rc, json_t *out, const struct err *e, const char *base)
+{
+	if (rc) {
+		http_problem_err(res, e);
+		return;
+	}
+	http_header_add(res, "Location", "%s/%lld", base, (long long)json_integer_value(json_object_get(out, "id")));
+	http_json(res, 201, out);
+}
+
 HANDLER(api_orgs_create)
 {
-	ANSWER_BODY(201, svc_org_create(r->store, &r->actor, body, &out, &e));
-	if (res->status == 201)
-		http_header_add(res, "Location", "/api/v1/orgs");
+	struct err e = ERR_INIT;
+	json_t *out = NULL, *body = http_json_body(r, res);
+	if (!body)
+		return;
+	created(res, svc_org_create(r->store, &r->actor, body, &out, &e), out, &e, "/api/v1/orgs");
+	json_decref(body);
+	err_release(&e);
 }
 
 HANDLER(api_org_get) { ANSWER(200, svc_org_get(r->store, &r->actor, r->ids[0], &out, &e)); }
@@ -83,9 +98,13 @@ HANDLER(api_users_list) { ANSWER_LIST(svc_user_list(r->store, &r->actor, &out, &
 
 HANDLER(api_users_create)
 {
-	ANSWER_BODY(201, svc_user_create(r->store, &r->actor, body, &out, &e));
-	if (res->status == 201)
-		http_header_add(res, "Location", "/api/v1/users");
+	struct err e = ERR_INIT;
+	json_t *out = NULL, *body = http_json_body(r, res);
+	if (!body)
+		return;
+	created(res, svc_user_create(r->store, &r->actor, body, &out, &e), out, &e, "/api/v1/users");
+	json_decref(body);
+	err_release(&e);
 }
 
 HANDLER(api_user_get) { ANSWER(200, svc_user_get(r->store, &r->actor, r->ids[0], &out, &e)); }

@@ -156,8 +156,14 @@ void http_problem_err(struct http_response *res, const struct err *e)
 {
 	int status = http_status_of(e->code);
 	/* Database internals are logged, not shown. */
-	if (status == 500)
-		fprintf(stderr, "{\"msg\":\"internal error\",\"detail\":\"%s\"}\n", e->code == AIMS_ESTORE ? "store" : "other");
+	if (status == 500) {
+		json_t *line = json_pack("{ss ss}", "msg", "internal error", "detail", e->message);
+		char *text = json_dumps(line, JSON_COMPACT);
+		if (text)
+			fprintf(stderr, "%s\n", text);
+		free(text);
+		json_decref(line);
+	}
 	http_problem(res, status, status == 500 ? "internal error; the administrator can find it in the log" : e->message,
 		     e->fields);
 }

@@ -35,11 +35,18 @@ HANDLER(page_dashboard)
 		json_object_set_new(row, "percent", json_integer(total ? (count * 100 + total / 2) / total : 0));
 	}
 	json_array_foreach(json_object_get(dash, "recent"), i, row) {
-		const char *field = json_string_value(json_object_get(row, "field"));
-		char key[96];
-		snprintf(key, sizeof key, "field.%s", field);
-		json_object_set_new(row, "field_label", json_string(!strcmp(field, "*") ? web_string(r->locale, "history.created")
-											: web_string(r->locale, key)));
+		/* "name,purpose" → "이름, 목적"; "*" → "등록" */
+		struct buf labels = BUF_INIT(4096);
+		char fields[1024], key[96];
+		snprintf(fields, sizeof fields, "%s", json_string_value(json_object_get(row, "fields")) ?: "");
+		char *save = NULL;
+		for (char *f = strtok_r(fields, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+			snprintf(key, sizeof key, "field.%s", f);
+			buf_addf(&labels, "%s%s", labels.len ? ", " : "",
+				 !strcmp(f, "*") ? web_string(r->locale, "history.created") : web_string(r->locale, key));
+		}
+		json_object_set_new(row, "field_label", json_string(buf_str(&labels)));
+		buf_release(&labels);
 	}
 	json_t *ctx = web_context(r, "dashboard.title");
 	json_object_set_new(ctx, "dash", dash);

@@ -131,7 +131,9 @@ int store_change_add(struct store *s, const char *at, int64_t actor_user_id, con
 /* Newest first: {id, at, actor_user_id, actor_email, object_type, object_id, field, old_value, new_value} */
 int store_change_list(struct store *s, const char *object_type, int64_t object_id, int limit,
 		      json_t **out, struct err *e);
-/* Recent changes to systems in scope, newest first, with system name. */
+/* Recent mutations of systems in scope, newest first, one row per (system, time, actor):
+ * {id, at, actor_user_id, actor_email, object_id, fields: "a,b", system_name}.
+ * Looks at the latest 5000 change rows only, so the dashboard stays fast. */
 int store_change_recent(struct store *s, const struct store_scope *scope, int limit, json_t **out,
 			struct err *e);
 

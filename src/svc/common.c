@@ -72,6 +72,17 @@ int svc_history_diff(struct store *s, const char *now, const struct actor *a, co
 {
 	const char *key;
 	json_t *value;
+	if (!before) {
+		/* A creation is one row: field "*", the new record as JSON, secrets left out. */
+		json_t *snapshot = json_deep_copy(changes);
+		json_object_del(snapshot, "password");
+		json_object_del(snapshot, "password_hash");
+		char *text = json_dumps(snapshot, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(snapshot);
+		int rc = store_change_add(s, now, a->user_id, type, id, "*", NULL, text ? text : "{}", e);
+		free(text);
+		return rc;
+	}
 	json_object_foreach(changes, key, value) {
 		if (strcmp(key, "password") == 0 || strcmp(key, "password_hash") == 0)
 			continue;

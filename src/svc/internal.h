@@ -18,8 +18,8 @@ void svc_scope_of(const struct actor *a, struct svc_scope *out);
 char *svc_value_text(json_t *v);
 
 /*
- * Writes one history row per field of `changes` whose value differs from `before`
- * (before may be NULL for a create: then every field is written with old NULL).
+ * Writes one history row per field of `changes` whose value differs from `before`;
+ * for a create (before NULL) one row with field "*" holding the new record as JSON.
  * Fields flagged secret are never written.
  */
 int svc_history_diff(struct store *s, const char *now, const struct actor *a, const char *type,

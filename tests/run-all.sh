@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# run-all.sh: every test suite of `make check`, in order, each also under
+# AddressSanitizer + UndefinedBehaviorSanitizer where it runs C code:
+#   unit (cmocka) · unit-asan · api (data-driven HTTP cases) · api-asan · e2e (browser)
+# It runs all suites even when one fails, then prints one summary line for all of
+# them together, alone on its line: "N passed, N failed". Exit status 1 on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+total_pass=0
+total_fail=0
+work="$(mktemp -d /tmp/aims-check.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+
+add() { # suite passed failed
+  printf '%-10s %s passed, %s failed\n' "$1:" "$2" "$3"
+  total_pass=$((total_pass + $2))
+  total_fail=$((total_fail + $3))
+}
+
+# ASan: fail on leaks too; UBSan: print stacks and stop.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+run_unit() { # suite dir
+  local suite="$1" dir="$2" pass=0 fail=0
+  for t in "$dir"/test_*; do
+    [ -x "$t" ] || continue
+    local log="$work/$suite-$(basename "$t").log" status=0
+    "$t" >"$log" 2>&1 || status=$?
+    local p f
+    p=$(grep -oE '\[  PASSED  \] [0-9]+' "$log" | awk '{s += $NF} END {print s + 0}')
+    f=$(grep -oE '\[  FAILED  \] [0-9]+' "$log" | awk '{s += $NF} END {print s + 0}')
+    # A crash, a sanitizer report or a non-zero exit always counts as a failure.
+    if [ "$status" -ne 0 ] || grep -qE 'Sanitizer|runtime error' "$log"; then
+      [ "$f" -eq 0 ] && f=1
+      echo "  $(basename "$t") failed (exit $status):"
+      grep -E 'FAILED|ERROR|runtime error|Sanitizer' "$log" | head -20 | sed 's/^/    /'
+    fi
+    pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+  done
+  add "$suite" "$pass" "$fail"
+}
+
+run_node_suite() { # suite script aims
+  local suite="$1" script="$2" aims="$3" dir="$work/$1"
+  mkdir -p "$dir"
+  node "$script" --aims "$aims" --tmp "$dir" || true
+  if [ -f "$dir/result.txt" ]; then
+    read -r p f <"$dir/result.txt"
+    add "$suite" "$p" "$f"
+  else
+    echo "  $suite produced no result (crashed?)"
+    add "$suite" 0 1
+  fi
+}
+
+run_unit unit build/tests
+run_unit unit-asan build/asan/tests
+run_node_suite api tests/api/run.mjs build/aims
+run_node_suite api-asan tests/api/run.mjs build/asan/aims
+run_node_suite e2e tests/e2e/run.mjs build/aims
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

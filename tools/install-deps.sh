@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# install-deps.sh: installs every Debian package aims needs to build, run, test and
+# benchmark, and the npm packages of the browser test. Idempotent: it runs
+# `apt-get update` and `apt-get install` only when something is missing, so the
+# second `make run` or `make check` starts at once.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config            # compiler, make, flags of the libraries below
+  libmicrohttpd-dev                     # HTTP server
+  libsqlite3-dev sqlite3                # embedded store (and its shell for operators)
+  libjansson-dev                        # JSON
+  libsodium-dev                         # argon2id, random, constant-time compare
+  libssl-dev                            # SHA-256 (libcrypto)
+  libcsv-dev                            # RFC 4180 CSV import
+  libcmocka-dev                         # unit tests
+  curl jq                               # API smoke tests and scripts
+  wrk                                   # HTTP benchmarks (make bench)
+  nodejs npm chromium                   # browser test (playwright-core drives chromium)
+  fonts-noto-cjk                        # Korean text in the browser and reports
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The browser test's npm packages (playwright-core only; it uses Debian's chromium).
+here="$(cd "$(dirname "$0")/.." && pwd)"
+if [ -f "$here/tests/e2e/package.json" ] && [ ! -d "$here/tests/e2e/node_modules/playwright-core" ]; then
+  echo "install-deps: npm ci in tests/e2e"
+  (cd "$here/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+fi
