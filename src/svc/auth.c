@@ -248,20 +248,29 @@ int svc_token_revoke(struct store *s, const struct actor *a, int64_t token_id, s
 	return svc_finish(s, rc, e);
 }
 
-/* An admin may manage a user when the user holds a role inside one of the admin's subtrees. */
-static bool may_manage_user(struct store *s, const struct actor *a, int64_t user_id, struct err *e)
+/*
+ * An admin may manage a user only when every role the user holds lies inside the
+ * admin's subtrees: otherwise the admin of a branch could take over an account that
+ * also holds power elsewhere (say, the city's admin with a viewer role in the branch).
+ */
+bool svc_admin_over_user(struct store *s, const struct actor *a, int64_t user_id, struct err *e)
 {
-	if (a->operator || a->user_id == user_id)
+	if (a->operator)
 		return true;
 	struct membership *ms = NULL;
 	size_t n = 0;
-	bool ok = false;
+	bool ok = true;
 	if (store_membership_list(s, user_id, &ms, &n, e))
 		return false;
-	for (size_t i = 0; i < n && !ok; i++)
+	for (size_t i = 0; i < n && ok; i++)
 		ok = (actor_rights_on(a, ms[i].org_path) & RIGHT_ADMIN) != 0;
 	free(ms);
-	return ok;
+	return ok && n > 0;
+}
+
+static bool may_manage_user(struct store *s, const struct actor *a, int64_t user_id, struct err *e)
+{
+	return a->user_id == user_id || svc_admin_over_user(s, a, user_id, e);
 }
 
 int svc_password_set(struct store *s, const struct actor *a, const char *email, const char *password,

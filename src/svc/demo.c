@@ -66,10 +66,11 @@ int svc_demo_load(struct store *s, const char *path, const char *password, struc
 			rc = err_set(e, AIMS_EINVAL, "%s: users[%zu] names an unknown org", path, i);
 			goto out;
 		}
-		json_t *input = json_pack("{sO sO ss sO sO sO}", "email", json_object_get(item, "email"), "name",
+		json_t *input = json_pack("{sO* sO* ss sO sO*}", "email", json_object_get(item, "email"), "name",
 					  json_object_get(item, "name"), "password", password, "org_id", org_id,
-					  "role", json_object_get(item, "role"), "locale",
-					  json_object_get(item, "locale") ? json_object_get(item, "locale") : json_string("ko"));
+					  "role", json_object_get(item, "role"));
+		if (json_object_get(item, "locale"))
+			json_object_set(input, "locale", json_object_get(item, "locale"));
 		json_t *created = NULL;
 		rc = svc_user_create(s, &op, input, &created, e);
 		json_decref(input);

@@ -29,6 +29,9 @@ int svc_history_diff(struct store *s, const char *now, const struct actor *a, co
 int svc_system_create_in_tx(struct store *s, const struct actor *a, json_t *input, long line,
 			const char *now, int64_t *id_out, struct err *e);
 
+/* True when the actor is admin over every role the user holds (or is the operator). */
+bool svc_admin_over_user(struct store *s, const struct actor *a, int64_t user_id, struct err *e);
+
 /* Returns rc after rolling back when rc is an error; for `goto out` paths. */
 int svc_finish(struct store *s, int rc, struct err *e);
 

@@ -196,7 +196,7 @@ static json_t *record_input(struct store *s, json_t *header, json_t *row, long l
 			if (store_user_find_email(s, val, &user, NULL) == 0)
 				json_object_set_new(input, "owner_user_id", json_copy(json_object_get(user, "id")));
 			else
-				err_field(e, line, "owner_email", "no user with e-mail %s", val);
+				err_field(e, line, "owner_email", "must be the e-mail of a user with a role on the system's organisation");
 			json_decref(user);
 			continue;
 		}
@@ -212,10 +212,8 @@ int svc_system_import_csv(struct store *s, const struct actor *a, const char *cs
 	json_t *rows = NULL, *ids = json_array();
 	*out = NULL;
 	int rc = parse_csv(csv, len, &rows, e);
-	if (rc) {
-		json_decref(ids);
-		return rc;
-	}
+	if (rc)
+		goto done;
 	json_t *header = json_array_get(rows, 0);
 	size_t c;
 	json_t *col;

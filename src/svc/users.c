@@ -17,8 +17,8 @@ json_t *svc_actor_json(const struct actor *a)
 		json_array_append_new(ms, json_pack("{sI ss ss ss}", "org_id", (json_int_t)a->memberships[i].org_id,
 						    "org_name", a->memberships[i].org_name, "org_path",
 						    a->memberships[i].org_path, "role", a->memberships[i].role));
-	return json_pack("{sI ss ss ss so}", "id", (json_int_t)a->user_id, "email", a->email, "name", a->name,
-			 "locale", a->locale, "memberships", ms);
+	return json_pack("{sI ss ss ss sb so}", "id", (json_int_t)a->user_id, "email", a->email, "name", a->name,
+			 "locale", a->locale, "disabled", 0, "memberships", ms);
 }
 
 static int attach_memberships(struct store *s, json_t *user, struct err *e)
@@ -197,7 +197,7 @@ int svc_user_update(struct store *s, const struct actor *a, int64_t id, json_t *
 	if (rc)
 		goto out;
 	bool self = a->user_id == id;
-	if (!admin_sees_user(a, before) && !(self && !json_object_get(fields, "disabled"))) {
+	if (!svc_admin_over_user(s, a, id, e) && !(self && !json_object_get(fields, "disabled"))) {
 		rc = err_set(e, AIMS_EFORBIDDEN, "only an admin may change this user");
 		goto out;
 	}
