@@ -9,6 +9,7 @@
  */
 #include "cli/internal.h"
 #include "base/buf.h"
+#include "model/record.h"
 #include "svc/svc.h"
 
 #include <errno.h>
@@ -429,6 +430,8 @@ static int build_input(const struct cli_args *a, json_t **out)
 			if ((rc = cli_parse_int(a, what, v, 1, INT64_MAX, &id)))
 				return rc;
 			value = json_integer(id);
+		} else if (!strcmp(add_fields[i].field, "techniques")) {
+			value = record_split_list(v);
 		} else if (!(value = json_string(v))) {
 			return cli_usage(a, "%s must be UTF-8 text", what);
 		}

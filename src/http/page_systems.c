@@ -22,7 +22,9 @@ static json_t *form_input(struct http_request *r)
 	json_t *input = json_object();
 	for (int i = 0; form_fields[i]; i++) {
 		json_t *v = json_object_get(r->form, form_fields[i]);
-		if (v)
+		if (v && !strcmp(form_fields[i], "techniques"))
+			json_object_set_new(input, form_fields[i], record_split_list(json_string_value(v)));
+		else if (v)
 			json_object_set(input, form_fields[i], v);
 	}
 	return input;

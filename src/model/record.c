@@ -47,6 +47,26 @@ const struct record_type record_system = { "system", system_rules, COUNT(system_
 const struct record_type record_org = { "org", org_rules, COUNT(org_rules) };
 const struct record_type record_user = { "user", user_rules, COUNT(user_rules) };
 
+json_t *record_split_list(const char *text)
+{
+	json_t *list = json_array();
+	while (text && *text) {
+		size_t n = strcspn(text, ";,");
+		const char *start = text;
+		size_t len = n;
+		while (len && (*start == ' ' || *start == '\t'))
+			start++, len--;
+		while (len && (start[len - 1] == ' ' || start[len - 1] == '\t'))
+			len--;
+		if (len)
+			json_array_append_new(list, json_stringn(start, len));
+		text += n;
+		if (*text)
+			text++;
+	}
+	return list;
+}
+
 const struct field_rule *record_rule(const struct record_type *type, const char *name)
 {
 	for (size_t i = 0; i < type->count; i++)
@@ -179,15 +199,6 @@ static int check_enum_list(const struct field_rule *r, json_t *v, long line, jso
 			rc = add_list_item(r, list, json_string_value(item), json_string_length(item), line, e);
 			if (rc)
 				break;
-		}
-	} else if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-		while (!rc && *s) {
-			size_t n = strcspn(s, ";,");
-			rc = add_list_item(r, list, s, n, line, e);
-			s += n;
-			if (*s)
-				s++;
 		}
 	} else {
 		err_field(e, line, r->name, "must be an array of strings");

@@ -8,8 +8,9 @@
  * the struct err, so a caller can report all of them at once.
  *
  * Inputs may come from JSON, HTML forms or CSV: for that reason an id or boolean
- * may also arrive as a string ("12", "true"), and an enumeration list as a string
- * separated by ';' or ','. Empty strings of optional fields mean "not set".
+ * may also arrive as a string ("12", "true"). Lists must be JSON arrays; front ends
+ * that read text (forms, CSV) split "a;b" with record_split_list first. Empty strings
+ * of optional fields mean "not set".
  */
 #ifndef AIMS_MODEL_RECORD_H
 #define AIMS_MODEL_RECORD_H
@@ -58,6 +59,9 @@ extern const struct record_type record_user;
  */
 int record_validate(const struct record_type *type, json_t *input, enum record_mode mode,
 		    long line, json_t **out, struct err *e);
+
+/* "a;b, c" → ["a","b","c"] (empty items dropped): list fields typed as text. */
+json_t *record_split_list(const char *text);
 
 const struct field_rule *record_rule(const struct record_type *type, const char *name);
 

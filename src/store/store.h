@@ -112,10 +112,11 @@ struct store_system_query {
 	const char *status;          /* "active", "archived" or NULL for all */
 	const char *org_path;        /* subtree filter */
 	int64_t owner_user_id;
-	const char *sort;            /* "id", "name", "updated_at" */
+	const char *sort;            /* "id", "name", "updated_at", "lifecycle_stage" (life-cycle order) */
 	bool descending;
 	int limit;
-	json_t *after;               /* cursor: [sort value, id] or NULL */
+	json_t *after;               /* cursor: [sort value, id] or NULL; for lifecycle_stage the
+	                              * value is the stage's index in life-cycle order */
 };
 /* items: array of systems; total: rows matching without limit/cursor (NULL to skip). */
 int store_system_list(struct store *s, const struct store_system_query *q, json_t **items,

@@ -68,8 +68,7 @@ static int check_target_org(struct store *s, const struct actor *a, int64_t org_
 {
 	json_t *org = NULL;
 	int rc = store_org_get(s, org_id, &org, e);
-	if (rc == AIMS_ENOTFOUND || (!rc && !actor_can_see(a, json_string_value(json_object_get(org, "path"))))) {
-		json_decref(org);
+	if (rc == AIMS_ENOTFOUND) {
 		e->code = 0;
 		err_field(e, line, "org_id", "no such organisation");
 		return AIMS_EINVAL;
@@ -78,6 +77,7 @@ static int check_target_org(struct store *s, const struct actor *a, int64_t org_
 		return rc;
 	snprintf(path_out, ORG_PATH_MAX, "%s", json_string_value(json_object_get(org, "path")));
 	json_decref(org);
+	/* An organisation outside the caller's branches is forbidden like one they may only read. */
 	if (!(actor_rights_on(a, path_out) & RIGHT_SYSTEM_CREATE))
 		return err_set(e, AIMS_EFORBIDDEN, "your role does not allow registering AI systems in that organisation");
 	return 0;
@@ -284,7 +284,13 @@ int svc_system_history(struct store *s, const struct actor *a, int64_t id, json_
 static char *cursor_encode(json_t *last, const char *sort)
 {
 	const char *col = (sort && (!strcmp(sort, "name") || !strcmp(sort, "updated_at"))) ? sort : "id";
-	json_t *pair = json_pack("[OO]", json_object_get(last, col), json_object_get(last, "id"));
+	json_t *pair;
+	if (sort && !strcmp(sort, "lifecycle_stage")) /* the store sorts by life-cycle order */
+		pair = json_pack("[iO]", vocab_index(&vocab_lifecycle_stage,
+						     json_string_value(json_object_get(last, "lifecycle_stage"))),
+				 json_object_get(last, "id"));
+	else
+		pair = json_pack("[OO]", json_object_get(last, col), json_object_get(last, "id"));
 	char *text = json_dumps(pair, JSON_COMPACT);
 	json_decref(pair);
 	if (!text)
@@ -347,8 +353,9 @@ static int build_query(struct store *s, const struct actor *a, const struct svc_
 	}
 	q->sort = "id";
 	if (in->sort && *in->sort) {
-		if (strcmp(in->sort, "id") && strcmp(in->sort, "name") && strcmp(in->sort, "updated_at"))
-			err_field(e, 0, "sort", "must be id, name or updated_at");
+		if (strcmp(in->sort, "id") && strcmp(in->sort, "name") && strcmp(in->sort, "updated_at") &&
+		    strcmp(in->sort, "lifecycle_stage"))
+			err_field(e, 0, "sort", "must be id, name, updated_at or lifecycle_stage");
 		else
 			q->sort = in->sort;
 	}

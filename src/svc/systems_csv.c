@@ -15,6 +15,7 @@
 #include "svc/internal.h"
 #include "base/buf.h"
 #include "base/text.h"
+#include "model/record.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -200,7 +201,10 @@ static json_t *record_input(struct store *s, json_t *header, json_t *row, long l
 			json_decref(user);
 			continue;
 		}
-		json_object_set_new(input, col, json_string(val));
+		if (!strcmp(col, "techniques"))
+			json_object_set_new(input, col, record_split_list(val));
+		else
+			json_object_set_new(input, col, json_string(val));
 	}
 	return input;
 }
@@ -210,6 +214,7 @@ int svc_system_import_csv(struct store *s, const struct actor *a, const char *cs
 {
 	char now[CLOCK_ISO_LEN];
 	json_t *rows = NULL, *ids = json_array();
+	bool forbidden = false; /* a row names an organisation the caller may not register in */
 	*out = NULL;
 	int rc = parse_csv(csv, len, &rows, e);
 	if (rc)
@@ -243,19 +248,19 @@ int svc_system_import_csv(struct store *s, const struct actor *a, const char *cs
 		json_decref(input);
 		if (one == AIMS_EINVAL || one == AIMS_ECONFLICT || err_field_count(e) > before)
 			continue;
-		if (one) {
-			if (one == AIMS_EFORBIDDEN)
-				err_field(e, line, "org_id", "%s", e->message);
-			else {
-				rc = one;
-				break;
-			}
+		if (one == AIMS_EFORBIDDEN) {
+			forbidden = true;
+			err_field(e, line, "org_id", "your role does not allow registering AI systems in that organisation");
 			continue;
+		}
+		if (one) {
+			rc = one;
+			break;
 		}
 		json_array_append_new(ids, json_integer(id));
 	}
 	if (!rc && err_field_count(e))
-		rc = AIMS_EINVAL;
+		rc = forbidden ? AIMS_EFORBIDDEN : AIMS_EINVAL;
 	if (!rc && json_array_size(ids) == 0) {
 		err_field(e, 2, "file", "has no records after the header");
 		rc = AIMS_EINVAL;
@@ -264,7 +269,8 @@ int svc_system_import_csv(struct store *s, const struct actor *a, const char *cs
 	if (!rc)
 		*out = json_pack("{sI sO}", "created", (json_int_t)json_array_size(ids), "ids", ids);
 done:
-	if (rc == AIMS_EINVAL && e->fields) {
+	if ((rc == AIMS_EINVAL || rc == AIMS_EFORBIDDEN) && e->fields) {
+		e->code = rc;
 		size_t n = json_array_size(e->fields);
 		snprintf(e->message, sizeof e->message, "nothing was imported: %zu problem%s found", n, n == 1 ? "" : "s");
 	}

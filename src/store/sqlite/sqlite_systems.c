@@ -86,8 +86,17 @@ int store_system_update(struct store *s, int64_t id, json_t *fields, int64_t exp
 	return sq_update(s, "systems", system_columns, id, fields, true, expected_version, now, e);
 }
 
+/* Life-cycle order is ISO/IEC 22989's, not the codes' alphabetical order. */
+#define STAGE_RANK                                                                              \
+	"(CASE s.lifecycle_stage WHEN 'inception' THEN 0 WHEN 'design_development' THEN 1 "     \
+	"WHEN 'verification_validation' THEN 2 WHEN 'deployment' THEN 3 "                       \
+	"WHEN 'operation_monitoring' THEN 4 WHEN 'continuous_validation' THEN 5 "               \
+	"WHEN 'reevaluation' THEN 6 ELSE 7 END)"
+
 static const char *sort_column(const char *sort)
 {
+	if (sort && strcmp(sort, "lifecycle_stage") == 0)
+		return STAGE_RANK;
 	if (sort && strcmp(sort, "name") == 0)
 		return "s.name";
 	if (sort && strcmp(sort, "updated_at") == 0)
