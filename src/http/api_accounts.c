@@ -85,7 +85,9 @@ HANDLER(api_orgs_create)
 	json_t *out = NULL, *body = http_json_body(r, res);
 	if (!body)
 		return;
-	created(res, svc_org_create(r->store, &r->actor, body, &out, &e), out, &e, "/api/v1/orgs");
+	/* The call must finish before `out` is read: argument order is unspecified in C. */
+	int rc = svc_org_create(r->store, &r->actor, body, &out, &e);
+	created(res, rc, out, &e, "/api/v1/orgs");
 	json_decref(body);
 	err_release(&e);
 }
@@ -102,7 +104,8 @@ HANDLER(api_users_create)
 	json_t *out = NULL, *body = http_json_body(r, res);
 	if (!body)
 		return;
-	created(res, svc_user_create(r->store, &r->actor, body, &out, &e), out, &e, "/api/v1/users");
+	int rc = svc_user_create(r->store, &r->actor, body, &out, &e);
+	created(res, rc, out, &e, "/api/v1/users");
 	json_decref(body);
 	err_release(&e);
 }

@@ -134,6 +134,8 @@ int svc_user_create(struct store *s, const struct actor *a, json_t *input, json_
 		err_field(e, 0, "org_id", "is required: a user starts with a role on an organisation");
 	if (!role)
 		err_field(e, 0, "role", "is required");
+	if (json_object_get(fields, "disabled"))
+		err_field(e, 0, "disabled", "cannot be set on create; disable the user afterwards");
 	if (err_field_count(e)) {
 		json_decref(fields);
 		return AIMS_EINVAL;
@@ -246,7 +248,8 @@ int svc_membership_set(struct store *s, const struct actor *a, int64_t user_id, 
 		json_decref(fields);
 		return rc;
 	}
-	rc = store_user_get(s, user_id, &user, e);
+	/* Only users the admin can already see: granting must not reveal other branches' users. */
+	rc = svc_user_get(s, a, user_id, &user, e);
 	if (!rc)
 		rc = check_admin_org(s, a, json_integer_value(org_id), e);
 	if (!rc)
