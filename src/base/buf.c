@@ -83,7 +83,7 @@ int buf_addf(struct buf *b, const char *fmt, ...)
 
 int buf_add_html(struct buf *b, const char *s, size_t n)
 {
-	size_t start = 0;
+	size_t start = 0, before = b->len;
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		const char *rep = NULL;
@@ -102,6 +102,10 @@ int buf_add_html(struct buf *b, const char *s, size_t n)
 	}
 	if (!rc)
 		rc = buf_add(b, s + start, n - start);
+	if (rc && b->data) { /* all or nothing, as buf.h promises */
+		b->len = before;
+		b->data[before] = '\0';
+	}
 	return rc;
 }
 

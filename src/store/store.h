@@ -59,7 +59,8 @@ int store_org_list(struct store *s, const struct store_scope *scope, json_t **ou
 int store_user_create(struct store *s, const char *email, const char *name, const char *password_hash,
 		      const char *locale, const char *now, int64_t *id_out, struct err *e);
 int store_user_get(struct store *s, int64_t id, json_t **out, struct err *e);
-/* Like get, by e-mail, and with "password_hash" added: for sign-in only. */
+/* Like get, by e-mail (ASCII case ignored: e-mails are stored lower-case), and with
+ * "password_hash" added: for sign-in only. */
 int store_user_find_email(struct store *s, const char *email, json_t **out, struct err *e);
 /* fields: any of name, locale, disabled, password_hash */
 int store_user_update(struct store *s, int64_t id, json_t *fields, const char *now, struct err *e);
@@ -106,7 +107,7 @@ int store_system_update(struct store *s, int64_t id, json_t *fields, int64_t exp
 
 struct store_system_query {
 	struct store_scope scope;
-	const char *q;               /* substring of name, purpose or vendor */
+	const char *q;               /* substring of name, purpose or vendor; ASCII case ignored */
 	const char *lifecycle_stage;
 	const char *org_role;
 	const char *status;          /* "active", "archived" or NULL for all */

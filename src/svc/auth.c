@@ -321,23 +321,35 @@ int svc_init(struct store *s, const char *org_name, const char *admin_email, con
 	char now[CLOCK_ISO_LEN], hash[SECRET_PWHASH_MAX];
 	int64_t users = 0, org_id = 0, user_id = 0;
 	json_t *raw = json_pack("{ss ss ss}", "email", admin_email, "name", "Administrator", "password", password);
-	json_t *user = NULL;
+	json_t *raw_org = json_pack("{ss? ss}", "name", org_name, "kind", "city");
+	json_t *user = NULL, *org = NULL;
 	int rc = record_validate(&record_user, raw, RECORD_CREATE, 0, &user, e);
+	/* the organisation's name follows the same rules as any organisation's */
+	int org_rc = record_validate(&record_org, raw_org, RECORD_CREATE, 0, &org, e);
 	json_decref(raw);
-	if (rc)
-		return rc;
-	if (!org_name || !*org_name || strlen(org_name) > 200) {
+	json_decref(raw_org);
+	if (rc || org_rc) {
+		if (e && e->fields) { /* "name" can only be the organisation's: the admin's is fixed */
+			size_t i;
+			json_t *f;
+			json_array_foreach(e->fields, i, f)
+				if (!strcmp(json_string_value(json_object_get(f, "field")), "name"))
+					json_object_set_new(f, "field", json_string("org_name"));
+		}
 		json_decref(user);
-		err_field(e, 0, "org_name", "must be 1 to 200 characters");
-		return AIMS_EINVAL;
+		json_decref(org);
+		return rc ? rc : org_rc;
 	}
+	org_name = json_string_value(json_object_get(org, "name"));
 	if (secret_password_hash(password, hash)) {
 		json_decref(user);
+		json_decref(org);
 		return err_set(e, AIMS_ENOMEM, "out of memory while hashing");
 	}
 	clock_now_iso(now);
 	if ((rc = store_tx_begin(s, e))) {
 		json_decref(user);
+		json_decref(org);
 		return rc;
 	}
 	rc = store_user_count(s, &users, e);
@@ -354,6 +366,8 @@ int svc_init(struct store *s, const char *org_name, const char *admin_email, con
 		rc = store_change_add(s, now, 0, "org", org_id, "*", NULL, org_name, e);
 	if (!rc)
 		rc = store_change_add(s, now, 0, "user", user_id, "*", NULL, email, e);
+	rc = svc_finish(s, rc, e);
 	json_decref(user);
-	return svc_finish(s, rc, e);
+	json_decref(org);
+	return rc;
 }

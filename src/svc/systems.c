@@ -29,7 +29,10 @@ static void public_view(json_t *system)
 
 bool svc_system_can_edit(const struct actor *a, json_t *system)
 {
-	unsigned r = actor_rights_on(a, json_string_value(json_object_get(system, "org_path")));
+	const char *path = json_string_value(json_object_get(system, "org_path"));
+	if (!path)
+		return a->operator;
+	unsigned r = actor_rights_on(a, path);
 	if (r & RIGHT_SYSTEM_EDIT_ANY)
 		return true;
 	return (r & RIGHT_SYSTEM_EDIT_OWN) &&
@@ -69,7 +72,7 @@ static int check_target_org(struct store *s, const struct actor *a, int64_t org_
 	json_t *org = NULL;
 	int rc = store_org_get(s, org_id, &org, e);
 	if (rc == AIMS_ENOTFOUND) {
-		e->code = 0;
+		/* keep earlier field errors: a CSV import collects them across lines */
 		err_field(e, line, "org_id", "no such organisation");
 		return AIMS_EINVAL;
 	}
@@ -385,7 +388,8 @@ static int build_query(struct store *s, const struct actor *a, const struct svc_
 	if (err_field_count(e)) {
 		json_decref(q->after);
 		q->after = NULL;
-		e->code = AIMS_EBADREQ;
+		if (e)
+			e->code = AIMS_EBADREQ;
 		return AIMS_EBADREQ;
 	}
 	return 0;

@@ -10,7 +10,8 @@
  * the header being line 1).
  *
  * Export guards against spreadsheet formula injection: a cell starting with = + - @
- * gets a leading apostrophe, which import strips again.
+ * (or tab, CR, or the apostrophe itself) gets a leading apostrophe inside its
+ * quotes, which import strips again, so export → import gives back the same text.
  */
 #include "svc/internal.h"
 #include "base/buf.h"
@@ -45,24 +46,33 @@ static bool listed(const char *const *list, const char *name)
 	return false;
 }
 
+/* Characters that make a spreadsheet treat a cell as a formula, plus the guard itself. */
+#define GUARDED_FIRST "=+-@\t\r'"
+
 static int add_cell(struct buf *b, const char *text)
 {
-	size_t n = strlen(text);
+	struct buf cell = BUF_INIT((size_t)1 << 24);
 	int rc = 0;
-	if (n && strchr("=+-@\t\r", text[0]))
-		rc = buf_addch(b, '\'');
-	bool quote = strpbrk(text, ",\"\r\n") != NULL || (n && text[0] == ' ');
-	if (!quote)
-		return rc ? rc : buf_add(b, text, n);
-	/* csv_write quotes and doubles inner quotes; ask for the size first. */
-	size_t need = csv_write(NULL, 0, text, n);
-	char *tmp = malloc(need);
-	if (!tmp)
-		return AIMS_ENOMEM;
-	csv_write(tmp, need, text, n);
+	if (text[0] && strchr(GUARDED_FIRST, text[0]))
+		rc = buf_addch(&cell, '\'');
 	if (!rc)
-		rc = buf_add(b, tmp, need);
-	free(tmp);
+		rc = buf_addstr(&cell, text);
+	bool quote = strpbrk(buf_str(&cell), ",\"\r\n") != NULL || text[0] == ' ';
+	if (!rc && !quote)
+		rc = buf_add(b, buf_str(&cell), cell.len);
+	if (!rc && quote) {
+		/* csv_write quotes and doubles inner quotes; ask for the size first. */
+		size_t need = csv_write(NULL, 0, buf_str(&cell), cell.len);
+		char *tmp = malloc(need);
+		if (!tmp) {
+			rc = AIMS_ENOMEM;
+		} else {
+			csv_write(tmp, need, buf_str(&cell), cell.len);
+			rc = buf_add(b, tmp, need);
+			free(tmp);
+		}
+	}
+	buf_release(&cell);
 	return rc;
 }
 
@@ -127,10 +137,10 @@ static void on_row(int terminator, void *ctx)
 	st->current = NULL;
 }
 
-/* Strips the apostrophe export adds before =, +, -, @. */
+/* Strips the apostrophe export adds before =, +, -, @, tab, CR and apostrophe. */
 static const char *unguard(const char *s)
 {
-	if (s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]))
+	if (s[0] == '\'' && s[1] && strchr(GUARDED_FIRST, s[1]))
 		return s + 1;
 	return s;
 }

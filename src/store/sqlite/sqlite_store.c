@@ -196,7 +196,7 @@ int store_user_get(struct store *s, int64_t id, json_t **out, struct err *e)
 int store_user_find_email(struct store *s, const char *email, json_t **out, struct err *e)
 {
 	static const char sql[] =
-		"SELECT " USER_COLUMNS ", u.password_hash FROM users u WHERE u.email = ?1";
+		"SELECT " USER_COLUMNS ", u.password_hash FROM users u WHERE u.email = lower(?1)";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
 	if (!st)
 		return AIMS_ESTORE;

@@ -108,8 +108,10 @@ static const char *sort_column(const char *sort)
 static int add_filters(struct buf *sql, const struct store_system_query *q)
 {
 	int rc = 0;
+	/* LIKE ignores ASCII case (Hangul has none); the pattern escapes % _ and \. */
 	if (!rc && q->q && *q->q)
-		rc = buf_addstr(sql, " AND (instr(s.name, :q) > 0 OR instr(s.purpose, :q) > 0 OR instr(s.vendor, :q) > 0)");
+		rc = buf_addstr(sql, " AND (s.name LIKE :q ESCAPE '\\' OR s.purpose LIKE :q ESCAPE '\\' "
+				     "OR s.vendor LIKE :q ESCAPE '\\')");
 	if (!rc && q->lifecycle_stage)
 		rc = buf_addstr(sql, " AND s.lifecycle_stage = :stage");
 	if (!rc && q->org_role)
@@ -139,7 +141,19 @@ static void bind_named_text(sqlite3_stmt *st, const char *name, const char *valu
 
 static void bind_filters(sqlite3_stmt *st, const struct store_system_query *q)
 {
-	bind_named_text(st, ":q", q->q);
+	int qi = sqlite3_bind_parameter_index(st, ":q");
+	if (qi > 0) {
+		struct buf pattern = BUF_INIT(1024);
+		buf_addch(&pattern, '%');
+		for (const char *p = q->q; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				buf_addch(&pattern, '\\');
+			buf_addch(&pattern, *p);
+		}
+		buf_addch(&pattern, '%');
+		sqlite3_bind_text(st, qi, buf_str(&pattern), (int)pattern.len, SQLITE_TRANSIENT);
+		buf_release(&pattern);
+	}
 	bind_named_text(st, ":stage", q->lifecycle_stage);
 	bind_named_text(st, ":org_role", q->org_role);
 	bind_named_text(st, ":status", q->status);

@@ -233,10 +233,23 @@ int sq_update(struct store *s, const char *table, const char *const *allowed, in
 	sqlite3_finalize(st);
 	if (rc)
 		return rc;
-	if (sqlite3_changes(s->db) == 0)
-		return versioned ? err_set(e, AIMS_ECONFLICT, "the record was changed by someone else; reload it")
-				 : err_set(e, AIMS_ENOTFOUND, "no such record");
-	return 0;
+	if (sqlite3_changes(s->db) > 0)
+		return 0;
+	/* Nothing changed: either the row is gone or (versioned) its version moved on. */
+	char exists_sql[128];
+	snprintf(exists_sql, sizeof exists_sql, "SELECT count(*) FROM %s WHERE id = ?1", table);
+	int64_t count = 0;
+	st = sq_prepare(s, exists_sql, e);
+	if (!st)
+		return AIMS_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sq_int(s, st, &count, e);
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (count == 0 || !versioned)
+		return err_set(e, AIMS_ENOTFOUND, "no such record");
+	return err_set(e, AIMS_ECONFLICT, "the record was changed by someone else; reload it");
 }
 
 int sq_scope_clause(struct buf *sql, const struct store_scope *scope, const char *column,

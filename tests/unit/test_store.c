@@ -1,0 +1,1442 @@
+/*
+ * test_store.c: conformance tests of the store interface (store/store.h).
+ *
+ * Every backend must pass these unchanged. By default each test opens a fresh SQLite
+ * file in its own mkdtemp directory (store_open applies the migrations); with
+ * AIMS_TEST_DB_URL set, every test opens that URL instead. So that a shared database
+ * works too, no test assumes an empty database: each creates its own root
+ * organisation and unique e-mails (a random tag), and queries only inside that
+ * root's subtree; ids are compared with what the store returned, never with literals.
+ *
+ * Covers organisations (materialised paths, unique name per parent, scoped lists),
+ * users (unique e-mail; the password hash only through find_email), memberships,
+ * sessions and API tokens (expiry, revocation), AI systems (joined fields, optimistic
+ * versions, unique name per organisation, every list filter, keyset pagination over
+ * every sort in both directions, totals, counts), the change history, the sign-in
+ * failure counts and transaction rollback.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "base/err.h"
+#include "base/secret.h"
+#include "model/vocab.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define NOW1 "2026-11-23T09:00:00Z"
+#define NOW2 "2026-11-23T09:05:00Z"
+#define NOW3 "2026-11-23T09:10:00Z"
+
+#define STR(obj, key) json_string_value(json_object_get((obj), (key)))
+#define INT(obj, key) json_integer_value(json_object_get((obj), (key)))
+
+struct fx {
+	struct store *s;
+	char url[512];
+	char dir[64];  /* the temp directory of a private SQLite file, or "" */
+	char tag[12];  /* unique per test: names and e-mails never clash in a shared database */
+	int64_t root;  /* this test's own root organisation */
+	char root_path[ORG_PATH_MAX];
+	const char *scope_paths[1];
+	struct store_scope scope; /* the root's subtree */
+};
+
+/* ------------------------------------------------------------------ helpers */
+
+static void check(int rc, struct err *e, const char *what)
+{
+	if (rc != 0) {
+		char msg[sizeof e->message];
+		memcpy(msg, e->message, sizeof msg);
+		err_release(e);
+		fail_msg("%s failed: %d %s", what, rc, msg);
+	}
+}
+
+static void begin(struct fx *f)
+{
+	struct err e = ERR_INIT;
+	check(store_tx_begin(f->s, &e), &e, "begin");
+}
+
+static void commit(struct fx *f)
+{
+	struct err e = ERR_INIT;
+	check(store_tx_commit(f->s, &e), &e, "commit");
+}
+
+static int64_t org_in_tx(struct fx *f, const char *name, int64_t parent, const char *now)
+{
+	struct err e = ERR_INIT;
+	int64_t id = 0;
+	check(store_org_create(f->s, name, "department", parent, now, &id, &e), &e, "org create");
+	assert_true(id > 0);
+	return id;
+}
+
+static int64_t org(struct fx *f, const char *name, int64_t parent)
+{
+	begin(f);
+	int64_t id = org_in_tx(f, name, parent, NOW1);
+	commit(f);
+	return id;
+}
+
+static json_t *org_get(struct fx *f, int64_t id)
+{
+	struct err e = ERR_INIT;
+	json_t *o = NULL;
+	check(store_org_get(f->s, id, &o, &e), &e, "org get");
+	return o;
+}
+
+/* Copies an organisation's path into out. */
+static void org_path(struct fx *f, int64_t id, char out[ORG_PATH_MAX])
+{
+	json_t *o = org_get(f, id);
+	snprintf(out, ORG_PATH_MAX, "%s", STR(o, "path"));
+	json_decref(o);
+}
+
+static void email_of(struct fx *f, const char *local, char out[128])
+{
+	snprintf(out, 128, "%s-%s@example.org", local, f->tag);
+}
+
+static int64_t user(struct fx *f, const char *local)
+{
+	struct err e = ERR_INIT;
+	char email[128];
+	int64_t id = 0;
+	email_of(f, local, email);
+	begin(f);
+	check(store_user_create(f->s, email, local, "$argon2id$not-a-real-hash", "ko", NOW1, &id, &e), &e,
+	      "user create");
+	commit(f);
+	return id;
+}
+
+static void member(struct fx *f, int64_t user_id, int64_t org_id, const char *role)
+{
+	struct err e = ERR_INIT;
+	begin(f);
+	check(store_membership_set(f->s, user_id, org_id, role, NOW1, &e), &e, "membership set");
+	commit(f);
+}
+
+static json_t *sys_fields(const char *name, const char *stage, int64_t org_id, int64_t owner)
+{
+	return json_pack("{ss ss ss sI sI ss ss ss s[]}", "name", name, "purpose", "purpose of the system",
+			 "lifecycle_stage", stage, "org_id", (json_int_t)org_id, "owner_user_id",
+			 (json_int_t)owner, "org_role", "deployer", "decision_role", "informs",
+			 "human_oversight", "in_the_loop", "techniques");
+}
+
+/* Creates a system in its own transaction; fields is stolen. */
+static int64_t sys_create(struct fx *f, json_t *fields, const char *now)
+{
+	struct err e = ERR_INIT;
+	int64_t id = 0;
+	begin(f);
+	int rc = store_system_create(f->s, fields, now, &id, &e);
+	json_decref(fields);
+	check(rc, &e, "system create");
+	commit(f);
+	assert_true(id > 0);
+	return id;
+}
+
+static int64_t sys(struct fx *f, const char *name, const char *stage, int64_t org_id, int64_t owner)
+{
+	return sys_create(f, sys_fields(name, stage, org_id, owner), NOW1);
+}
+
+static int sys_update(struct fx *f, int64_t id, json_t *fields, int64_t expected, const char *now,
+		      struct err *e)
+{
+	begin(f);
+	int rc = store_system_update(f->s, id, fields, expected, now, e);
+	json_decref(fields);
+	if (rc)
+		store_tx_rollback(f->s);
+	else
+		commit(f);
+	return rc;
+}
+
+static json_t *sys_get(struct fx *f, int64_t id)
+{
+	struct err e = ERR_INIT;
+	json_t *o = NULL;
+	check(store_system_get(f->s, id, &o, &e), &e, "system get");
+	return o;
+}
+
+/* The first field error naming `field`, or NULL. */
+static json_t *field_error(const struct err *e, const char *field)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(e->fields, i, item)
+		if (!strcmp(STR(item, "field"), field))
+			return item;
+	return NULL;
+}
+
+/* A query over this test's subtree and every status, sorted by id. */
+static struct store_system_query query(struct fx *f)
+{
+	struct store_system_query q;
+	memset(&q, 0, sizeof q);
+	q.scope = f->scope;
+	q.limit = 1000;
+	return q;
+}
+
+/* Lists with q and checks the ids, in order, and the total. */
+static void expect_ids(struct fx *f, const struct store_system_query *q, const int64_t *want, size_t n)
+{
+	struct err e = ERR_INIT;
+	json_t *items = NULL;
+	int64_t total = -1;
+	check(store_system_list(f->s, q, &items, &total, &e), &e, "system list");
+	bool same = json_array_size(items) == n && total == (int64_t)n;
+	for (size_t i = 0; same && i < n; i++)
+		same = INT(json_array_get(items, i), "id") == want[i];
+	if (!same) {
+		char got[512] = "", wanted[512] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < json_array_size(items) && used < sizeof got - 24; i++)
+			used += (size_t)snprintf(got + used, sizeof got - used, "%lld ",
+						 (long long)INT(json_array_get(items, i), "id"));
+		used = 0;
+		for (size_t i = 0; i < n && used < sizeof wanted - 24; i++)
+			used += (size_t)snprintf(wanted + used, sizeof wanted - used, "%lld ", (long long)want[i]);
+		json_decref(items);
+		fail_msg("want ids [%s] total %zu, got [%s] total %lld", wanted, n, got, (long long)total);
+	}
+	json_decref(items);
+}
+
+/* ------------------------------------------------------------------ fixture */
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct err e = ERR_INIT;
+	if (!f)
+		return -1;
+	char token[SECRET_TOKEN_CHARS + 1];
+	secret_random_token(token);
+	/* letters and digits only, so names sort alike under any collation */
+	size_t n = 0;
+	for (size_t i = 0; token[i] && n < 8; i++)
+		if ((token[i] >= 'a' && token[i] <= 'z') || (token[i] >= '0' && token[i] <= '9'))
+			f->tag[n++] = token[i];
+	while (n < 8)
+		f->tag[n++] = 'x';
+	f->tag[n] = '\0';
+
+	const char *env = getenv("AIMS_TEST_DB_URL");
+	if (env && *env) {
+		snprintf(f->url, sizeof f->url, "%s", env);
+	} else {
+		snprintf(f->dir, sizeof f->dir, "/tmp/aims-store-XXXXXX");
+		if (!mkdtemp(f->dir)) {
+			free(f);
+			return -1;
+		}
+		snprintf(f->url, sizeof f->url, "%s/aims.db", f->dir);
+	}
+	if (store_open(f->url, &f->s, &e) != 0) {
+		print_error("store_open %s: %s\n", f->url, e.message);
+		err_release(&e);
+		free(f);
+		return -1;
+	}
+	char name[64];
+	snprintf(name, sizeof name, "root-%s", f->tag);
+	f->root = org(f, name, 0);
+	org_path(f, f->root, f->root_path);
+	f->scope_paths[0] = f->root_path;
+	f->scope.paths = f->scope_paths;
+	f->scope.count = 1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_close(f->s);
+	if (f->dir[0]) {
+		const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+		char path[128];
+		for (size_t i = 0; i < 4; i++) {
+			snprintf(path, sizeof path, "%s/aims.db%s", f->dir, suffixes[i]);
+			unlink(path);
+		}
+		rmdir(f->dir);
+	}
+	free(f);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ basics */
+
+static void test_open_reports_backend_and_reopens(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	const char *backend = store_backend(f->s);
+	assert_non_null(backend);
+	assert_true(strlen(backend) > 0);
+	/* reopening runs the migrations again as a no-op and keeps the data */
+	store_close(f->s);
+	f->s = NULL;
+	check(store_open(f->url, &f->s, &e), &e, "reopen");
+	json_t *o = org_get(f, f->root);
+	assert_string_equal(STR(o, "path"), f->root_path);
+	json_decref(o);
+}
+
+static void test_rollback_outside_tx_is_harmless(void **state)
+{
+	struct fx *f = *state;
+	store_tx_rollback(f->s);
+	begin(f);
+	commit(f);
+}
+
+/* ------------------------------------------------------------------ organisations */
+
+static void test_org_paths(void **state)
+{
+	struct fx *f = *state;
+	char want[ORG_PATH_MAX];
+	json_t *root = org_get(f, f->root);
+	snprintf(want, sizeof want, "/%lld/", (long long)f->root);
+	assert_string_equal(STR(root, "path"), want);
+	assert_true(json_is_null(json_object_get(root, "parent_id")));
+	assert_string_equal(STR(root, "kind"), "department");
+	assert_string_equal(STR(root, "created_at"), NOW1);
+	assert_string_equal(STR(root, "updated_at"), NOW1);
+	json_decref(root);
+
+	int64_t child = org(f, "child", f->root);
+	int64_t grandchild = org(f, "grandchild", child);
+	json_t *c = org_get(f, child);
+	snprintf(want, sizeof want, "/%lld/%lld/", (long long)f->root, (long long)child);
+	assert_string_equal(STR(c, "path"), want);
+	assert_int_equal(INT(c, "parent_id"), f->root);
+	assert_string_equal(STR(c, "name"), "child");
+	json_decref(c);
+	json_t *g = org_get(f, grandchild);
+	snprintf(want, sizeof want, "/%lld/%lld/%lld/", (long long)f->root, (long long)child,
+		 (long long)grandchild);
+	assert_string_equal(STR(g, "path"), want);
+	json_decref(g);
+}
+
+static void test_org_unique_name_per_parent(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "Dept", f->root);
+	int64_t other = org(f, "Other", f->root);
+	int64_t id = 0;
+	begin(f);
+	assert_int_equal(store_org_create(f->s, "Dept", "team", f->root, NOW1, &id, &e), AIMS_ECONFLICT);
+	assert_int_equal(e.code, AIMS_ECONFLICT);
+	assert_non_null(field_error(&e, "name"));
+	err_release(&e);
+	/* the same name under another parent is fine, in the same transaction */
+	int64_t b = org_in_tx(f, "Dept", other, NOW1);
+	commit(f);
+	assert_true(b != a);
+	/* renaming onto a sibling's name conflicts too */
+	begin(f);
+	json_t *fields = json_pack("{ss}", "name", "Dept");
+	assert_int_equal(store_org_update(f->s, other, fields, NOW2, &e), AIMS_ECONFLICT);
+	json_decref(fields);
+	err_release(&e);
+	store_tx_rollback(f->s);
+}
+
+static void test_org_get_update(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t id = org(f, "Before", f->root);
+	begin(f);
+	json_t *fields = json_pack("{ss ss}", "name", "After", "kind", "team");
+	check(store_org_update(f->s, id, fields, NOW2, &e), &e, "org update");
+	json_decref(fields);
+	commit(f);
+	json_t *o = org_get(f, id);
+	assert_string_equal(STR(o, "name"), "After");
+	assert_string_equal(STR(o, "kind"), "team");
+	assert_string_equal(STR(o, "created_at"), NOW1);
+	assert_string_equal(STR(o, "updated_at"), NOW2);
+	json_decref(o);
+
+	json_t *missing = NULL;
+	assert_int_equal(store_org_get(f->s, INT64_C(900000000000000), &missing, &e), AIMS_ENOTFOUND);
+	assert_null(missing);
+	err_release(&e);
+	/* paths are not for changing */
+	begin(f);
+	fields = json_pack("{ss}", "path", "/9/");
+	assert_int_not_equal(store_org_update(f->s, id, fields, NOW2, &e), 0);
+	json_decref(fields);
+	err_release(&e);
+	store_tx_rollback(f->s);
+	begin(f);
+	fields = json_pack("{ss}", "name", "x");
+	assert_int_equal(store_org_update(f->s, INT64_C(900000000000000), fields, NOW2, &e), AIMS_ENOTFOUND);
+	json_decref(fields);
+	err_release(&e);
+	store_tx_rollback(f->s);
+}
+
+static bool list_has(json_t *list, int64_t id)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(list, i, item)
+		if (INT(item, "id") == id)
+			return true;
+	return false;
+}
+
+static void test_org_list_scope(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "A", f->root), b = org(f, "B", f->root), a1 = org(f, "A1", a);
+	char pa[ORG_PATH_MAX], pb[ORG_PATH_MAX];
+	org_path(f, a, pa);
+	org_path(f, b, pb);
+	json_t *list = NULL;
+
+	const char *only_a[] = { pa };
+	struct store_scope scope = { false, only_a, 1 };
+	check(store_org_list(f->s, &scope, &list, &e), &e, "org list");
+	assert_int_equal(json_array_size(list), 2);
+	assert_int_equal(INT(json_array_get(list, 0), "id"), a); /* by path: parent first */
+	assert_int_equal(INT(json_array_get(list, 1), "id"), a1);
+	json_decref(list);
+
+	const char *a_and_b[] = { pa, pb };
+	scope = (struct store_scope){ false, a_and_b, 2 };
+	check(store_org_list(f->s, &scope, &list, &e), &e, "org list");
+	assert_int_equal(json_array_size(list), 3);
+	assert_true(list_has(list, a) && list_has(list, a1) && list_has(list, b));
+	assert_false(list_has(list, f->root));
+	json_decref(list);
+
+	scope = (struct store_scope){ false, NULL, 0 };
+	check(store_org_list(f->s, &scope, &list, &e), &e, "org list");
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+
+	scope = (struct store_scope){ true, NULL, 0 };
+	check(store_org_list(f->s, &scope, &list, &e), &e, "org list");
+	assert_true(list_has(list, f->root) && list_has(list, a) && list_has(list, a1) && list_has(list, b));
+	/* every path in byte order, which makes a depth-first walk (a PostgreSQL backend
+	 * needs COLLATE "C" on paths for this) */
+	for (size_t i = 1; i < json_array_size(list); i++)
+		assert_true(strcmp(STR(json_array_get(list, i - 1), "path"), STR(json_array_get(list, i), "path")) < 0);
+	json_decref(list);
+}
+
+/* ------------------------------------------------------------------ users */
+
+static void test_user_create_get_find(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	char email[128];
+	int64_t before = 0, after = 0, id = 0;
+	email_of(f, "kim", email);
+	check(store_user_count(f->s, &before, &e), &e, "count");
+	begin(f);
+	check(store_user_create(f->s, email, "김민지", "$argon2id$v=19$fake", "en", NOW1, &id, &e), &e,
+	      "user create");
+	commit(f);
+	check(store_user_count(f->s, &after, &e), &e, "count");
+	assert_true(after == before + 1);
+
+	json_t *u = NULL;
+	check(store_user_get(f->s, id, &u, &e), &e, "user get");
+	assert_int_equal(INT(u, "id"), id);
+	assert_string_equal(STR(u, "email"), email);
+	assert_string_equal(STR(u, "name"), "김민지");
+	assert_string_equal(STR(u, "locale"), "en");
+	assert_true(json_is_false(json_object_get(u, "disabled")));
+	assert_string_equal(STR(u, "created_at"), NOW1);
+	assert_null(json_object_get(u, "password_hash")); /* never outside sign-in */
+	json_decref(u);
+
+	check(store_user_find_email(f->s, email, &u, &e), &e, "find email");
+	assert_int_equal(INT(u, "id"), id);
+	assert_string_equal(STR(u, "password_hash"), "$argon2id$v=19$fake");
+	json_decref(u);
+
+	char unknown[128];
+	email_of(f, "nobody", unknown);
+	assert_int_equal(store_user_find_email(f->s, unknown, &u, &e), AIMS_ENOTFOUND);
+	assert_null(u);
+	err_release(&e);
+	assert_int_equal(store_user_get(f->s, INT64_C(900000000000000), &u, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+}
+
+static void test_user_duplicate_email(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	char email[128];
+	int64_t id = 0;
+	user(f, "dup");
+	email_of(f, "dup", email);
+	begin(f);
+	assert_int_equal(store_user_create(f->s, email, "", "h", "ko", NOW1, &id, &e), AIMS_ECONFLICT);
+	assert_int_equal(e.code, AIMS_ECONFLICT);
+	assert_non_null(field_error(&e, "email"));
+	err_release(&e);
+	store_tx_rollback(f->s);
+}
+
+static void test_user_update(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	char email[128];
+	int64_t id = user(f, "upd");
+	email_of(f, "upd", email);
+	begin(f);
+	json_t *fields = json_pack("{ss sb ss ss}", "name", "New Name", "disabled", 1, "password_hash", "$new",
+				   "locale", "en");
+	check(store_user_update(f->s, id, fields, NOW2, &e), &e, "user update");
+	json_decref(fields);
+	commit(f);
+	json_t *u = NULL;
+	check(store_user_find_email(f->s, email, &u, &e), &e, "find");
+	assert_string_equal(STR(u, "name"), "New Name");
+	assert_true(json_is_true(json_object_get(u, "disabled")));
+	assert_string_equal(STR(u, "password_hash"), "$new");
+	assert_string_equal(STR(u, "locale"), "en");
+	assert_string_equal(STR(u, "updated_at"), NOW2);
+	json_decref(u);
+	/* e-mail is not among the changeable fields */
+	begin(f);
+	fields = json_pack("{ss}", "email", "x@y.org");
+	assert_int_not_equal(store_user_update(f->s, id, fields, NOW2, &e), 0);
+	json_decref(fields);
+	err_release(&e);
+	store_tx_rollback(f->s);
+	begin(f);
+	fields = json_pack("{ss}", "name", "x");
+	assert_int_equal(store_user_update(f->s, INT64_C(900000000000000), fields, NOW2, &e), AIMS_ENOTFOUND);
+	json_decref(fields);
+	err_release(&e);
+	store_tx_rollback(f->s);
+}
+
+static void test_user_list_scope(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "A", f->root), b = org(f, "B", f->root), a1 = org(f, "A1", a);
+	int64_t ua = user(f, "alpha"), ua1 = user(f, "beta"), ub = user(f, "gamma");
+	user(f, "nobody"); /* no role anywhere: in no list */
+	member(f, ua, a, "viewer");
+	member(f, ua1, a1, "officer");
+	member(f, ub, b, "admin");
+	char pa[ORG_PATH_MAX];
+	org_path(f, a, pa);
+	const char *paths[] = { pa };
+	struct store_scope scope = { false, paths, 1 };
+	json_t *list = NULL;
+	check(store_user_list(f->s, &scope, &list, &e), &e, "user list");
+	assert_int_equal(json_array_size(list), 2);
+	assert_true(list_has(list, ua) && list_has(list, ua1));
+	/* ordered by e-mail, without password hashes */
+	assert_true(strcmp(STR(json_array_get(list, 0), "email"), STR(json_array_get(list, 1), "email")) < 0);
+	assert_null(json_object_get(json_array_get(list, 0), "password_hash"));
+	json_decref(list);
+	check(store_user_list(f->s, &f->scope, &list, &e), &e, "user list");
+	assert_int_equal(json_array_size(list), 3);
+	json_decref(list);
+}
+
+/* ------------------------------------------------------------------ memberships */
+
+static void test_memberships(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "A", f->root), b = org(f, "B", f->root);
+	int64_t u = user(f, "m");
+	struct membership *ms = NULL;
+	size_t n = 99;
+	check(store_membership_list(f->s, u, &ms, &n, &e), &e, "list");
+	assert_int_equal(n, 0);
+	free(ms);
+
+	member(f, u, a, "viewer");
+	check(store_membership_list(f->s, u, &ms, &n, &e), &e, "list");
+	assert_int_equal(n, 1);
+	assert_int_equal(ms[0].org_id, a);
+	assert_string_equal(ms[0].role, "viewer");
+	assert_string_equal(ms[0].org_name, "A");
+	char pa[ORG_PATH_MAX];
+	org_path(f, a, pa);
+	assert_string_equal(ms[0].org_path, pa);
+	free(ms);
+
+	/* setting again changes the role, never duplicates */
+	member(f, u, a, "officer");
+	member(f, u, b, "owner");
+	check(store_membership_list(f->s, u, &ms, &n, &e), &e, "list");
+	assert_int_equal(n, 2);
+	assert_true(strcmp(ms[0].org_path, ms[1].org_path) < 0); /* ordered by path */
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(ms[i].role, ms[i].org_id == a ? "officer" : "owner");
+	free(ms);
+
+	begin(f);
+	check(store_membership_delete(f->s, u, a, &e), &e, "delete");
+	commit(f);
+	check(store_membership_list(f->s, u, &ms, &n, &e), &e, "list");
+	assert_int_equal(n, 1);
+	assert_int_equal(ms[0].org_id, b);
+	free(ms);
+	begin(f);
+	assert_int_equal(store_membership_delete(f->s, u, a, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	store_tx_rollback(f->s);
+}
+
+/* ------------------------------------------------------------------ sessions */
+
+static void hash_of(struct fx *f, const char *what, char out[SECRET_SHA256_HEX])
+{
+	char text[128];
+	snprintf(text, sizeof text, "%s-%s", what, f->tag);
+	secret_sha256_hex(text, strlen(text), out);
+}
+
+static void test_sessions(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t u = user(f, "sess");
+	char h1[SECRET_SHA256_HEX], h2[SECRET_SHA256_HEX], h3[SECRET_SHA256_HEX], csrf[SECRET_SHA256_HEX];
+	hash_of(f, "s1", h1);
+	hash_of(f, "s2", h2);
+	hash_of(f, "s3", h3);
+	hash_of(f, "csrf", csrf);
+	begin(f);
+	check(store_session_create(f->s, h1, u, csrf, "2026-11-23T09:00:00Z", "2026-11-23T21:00:00Z", &e), &e,
+	      "session create");
+	/* already expired when made */
+	check(store_session_create(f->s, h2, u, csrf, "2026-11-23T09:00:00Z", "2026-11-23T08:00:00Z", &e), &e,
+	      "session create");
+	check(store_session_create(f->s, h3, u, csrf, "2026-11-23T09:00:00Z", "2026-11-23T21:00:00Z", &e), &e,
+	      "session create");
+	commit(f);
+
+	int64_t found = 0;
+	char got_csrf[65] = "";
+	check(store_session_find(f->s, h1, "2026-11-23T10:00:00Z", &found, got_csrf, &e), &e, "find");
+	assert_int_equal(found, u);
+	assert_string_equal(got_csrf, csrf);
+	/* after expiry: gone */
+	assert_int_equal(store_session_find(f->s, h1, "2026-11-23T21:00:01Z", &found, got_csrf, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	assert_int_equal(store_session_find(f->s, h2, "2026-11-23T09:00:00Z", &found, got_csrf, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	char unknown[SECRET_SHA256_HEX];
+	hash_of(f, "never", unknown);
+	assert_int_equal(store_session_find(f->s, unknown, "2026-11-23T10:00:00Z", &found, got_csrf, &e),
+			 AIMS_ENOTFOUND);
+	err_release(&e);
+
+	begin(f);
+	check(store_session_delete(f->s, h1, &e), &e, "delete");
+	commit(f);
+	assert_int_equal(store_session_find(f->s, h1, "2026-11-23T10:00:00Z", &found, got_csrf, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	check(store_session_find(f->s, h3, "2026-11-23T10:00:00Z", &found, got_csrf, &e), &e, "other stays");
+
+	/* a disabled user's sessions stop working */
+	begin(f);
+	json_t *fields = json_pack("{sb}", "disabled", 1);
+	check(store_user_update(f->s, u, fields, NOW2, &e), &e, "disable");
+	json_decref(fields);
+	commit(f);
+	assert_int_equal(store_session_find(f->s, h3, "2026-11-23T10:00:00Z", &found, got_csrf, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+}
+
+static void test_session_delete_user(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t u = user(f, "s"), other = user(f, "o");
+	char h1[SECRET_SHA256_HEX], h2[SECRET_SHA256_HEX], h3[SECRET_SHA256_HEX];
+	hash_of(f, "a", h1);
+	hash_of(f, "b", h2);
+	hash_of(f, "c", h3);
+	begin(f);
+	check(store_session_create(f->s, h1, u, "c", NOW1, "2026-11-23T21:00:00Z", &e), &e, "create");
+	check(store_session_create(f->s, h2, u, "c", NOW1, "2026-11-23T21:00:00Z", &e), &e, "create");
+	check(store_session_create(f->s, h3, other, "c", NOW1, "2026-11-23T21:00:00Z", &e), &e, "create");
+	check(store_session_delete_user(f->s, u, &e), &e, "delete user");
+	commit(f);
+	int64_t found = 0;
+	char csrf[65];
+	assert_int_equal(store_session_find(f->s, h1, NOW2, &found, csrf, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	assert_int_equal(store_session_find(f->s, h2, NOW2, &found, csrf, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	check(store_session_find(f->s, h3, NOW2, &found, csrf, &e), &e, "other user's session");
+	assert_int_equal(found, other);
+}
+
+/* ------------------------------------------------------------------ tokens */
+
+static void test_tokens(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t u = user(f, "tok"), other = user(f, "tok2");
+	char hash[SECRET_SHA256_HEX];
+	hash_of(f, "token", hash);
+	int64_t id = 0, found_user = 0, found_id = 0;
+	begin(f);
+	check(store_token_create(f->s, u, "CI 배포", hash, "aims_abcd", NOW1, &id, &e), &e, "token create");
+	commit(f);
+	assert_true(id > 0);
+
+	check(store_token_find(f->s, hash, &found_user, &found_id, &e), &e, "token find");
+	assert_int_equal(found_user, u);
+	assert_int_equal(found_id, id);
+
+	json_t *list = NULL;
+	check(store_token_list(f->s, u, &list, &e), &e, "token list");
+	assert_int_equal(json_array_size(list), 1);
+	json_t *t = json_array_get(list, 0);
+	assert_int_equal(INT(t, "id"), id);
+	assert_string_equal(STR(t, "name"), "CI 배포");
+	assert_string_equal(STR(t, "prefix"), "aims_abcd");
+	assert_string_equal(STR(t, "created_at"), NOW1);
+	assert_true(json_is_null(json_object_get(t, "revoked_at")));
+	assert_null(json_object_get(t, "hash")); /* the secret's hash never leaves the store */
+	json_decref(list);
+
+	/* another user cannot revoke it */
+	begin(f);
+	assert_int_equal(store_token_revoke(f->s, other, id, NOW2, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	check(store_token_revoke(f->s, u, id, NOW2, &e), &e, "revoke");
+	commit(f);
+	assert_int_equal(store_token_find(f->s, hash, &found_user, &found_id, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	check(store_token_list(f->s, u, &list, &e), &e, "token list");
+	assert_string_equal(STR(json_array_get(list, 0), "revoked_at"), NOW2);
+	json_decref(list);
+	/* revoking twice: no live token */
+	begin(f);
+	assert_int_equal(store_token_revoke(f->s, u, id, NOW3, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	/* hashes are unique */
+	assert_int_equal(store_token_create(f->s, other, "copy", hash, "aims_abcd", NOW1, &id, &e), AIMS_ECONFLICT);
+	err_release(&e);
+	store_tx_rollback(f->s);
+	check(store_token_list(f->s, other, &list, &e), &e, "token list");
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+}
+
+/* ------------------------------------------------------------------ systems */
+
+static void test_system_create_get(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = org(f, "시민소통과", f->root);
+	int64_t u = user(f, "owner");
+	json_t *fields = json_pack("{ss ss ss ss sI sI ss s[ss] ss ss ss ss}", "name", "민원 상담 챗봇",
+				   "purpose", "민원 응대", "lifecycle_stage", "operation_monitoring",
+				   "description", "line 1\nline 2", "org_id", (json_int_t)a, "owner_user_id",
+				   (json_int_t)u, "org_role", "provider", "techniques", "nlp", "llm",
+				   "decision_role", "makes", "human_oversight", "on_the_loop", "vendor", "Acme",
+				   "affected_people", "시민");
+	int64_t id = sys_create(f, fields, NOW1);
+	json_t *s = sys_get(f, id);
+	char email[128], path[ORG_PATH_MAX];
+	email_of(f, "owner", email);
+	org_path(f, a, path);
+	assert_int_equal(INT(s, "id"), id);
+	assert_string_equal(STR(s, "name"), "민원 상담 챗봇");
+	assert_string_equal(STR(s, "purpose"), "민원 응대");
+	assert_string_equal(STR(s, "lifecycle_stage"), "operation_monitoring");
+	assert_string_equal(STR(s, "description"), "line 1\nline 2");
+	assert_int_equal(INT(s, "org_id"), a);
+	assert_string_equal(STR(s, "org_name"), "시민소통과");
+	assert_string_equal(STR(s, "org_path"), path);
+	assert_int_equal(INT(s, "owner_user_id"), u);
+	assert_string_equal(STR(s, "owner_email"), email);
+	assert_string_equal(STR(s, "owner_name"), "owner");
+	assert_string_equal(STR(s, "org_role"), "provider");
+	json_t *tech = json_object_get(s, "techniques");
+	assert_true(json_is_array(tech));
+	assert_int_equal(json_array_size(tech), 2);
+	assert_string_equal(json_string_value(json_array_get(tech, 0)), "nlp");
+	assert_string_equal(json_string_value(json_array_get(tech, 1)), "llm");
+	assert_string_equal(STR(s, "decision_role"), "makes");
+	assert_string_equal(STR(s, "human_oversight"), "on_the_loop");
+	assert_string_equal(STR(s, "vendor"), "Acme");
+	assert_string_equal(STR(s, "affected_people"), "시민");
+	assert_string_equal(STR(s, "data_sources"), ""); /* unset text reads as "" */
+	assert_string_equal(STR(s, "status"), "active");
+	assert_int_equal(INT(s, "version"), 1);
+	assert_string_equal(STR(s, "created_at"), NOW1);
+	assert_string_equal(STR(s, "updated_at"), NOW1);
+	json_decref(s);
+
+	struct err e = ERR_INIT;
+	assert_int_equal(store_system_get(f->s, INT64_C(900000000000000), &s, &e), AIMS_ENOTFOUND);
+	assert_null(s);
+	err_release(&e);
+	/* a column that is not a system field is refused, not silently dropped */
+	int64_t other = 0;
+	begin(f);
+	json_t *bad = sys_fields("bad", "inception", a, u);
+	json_object_set_new(bad, "id_hack", json_integer(1));
+	assert_int_not_equal(store_system_create(f->s, bad, NOW1, &other, &e), 0);
+	json_decref(bad);
+	err_release(&e);
+	store_tx_rollback(f->s);
+}
+
+static void test_system_versions(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "A", f->root);
+	int64_t u = user(f, "v");
+	int64_t id = sys(f, "versioned", "design_development", a, u);
+
+	check(sys_update(f, id, json_pack("{ss}", "purpose", "new purpose"), 1, NOW2, &e), &e, "update v1");
+	json_t *s = sys_get(f, id);
+	assert_int_equal(INT(s, "version"), 2);
+	assert_string_equal(STR(s, "purpose"), "new purpose");
+	assert_string_equal(STR(s, "updated_at"), NOW2);
+	assert_string_equal(STR(s, "created_at"), NOW1);
+	json_decref(s);
+
+	/* a stale version changes nothing */
+	assert_int_equal(sys_update(f, id, json_pack("{ss}", "purpose", "stale"), 1, NOW3, &e), AIMS_ECONFLICT);
+	assert_int_equal(e.code, AIMS_ECONFLICT);
+	err_release(&e);
+	s = sys_get(f, id);
+	assert_int_equal(INT(s, "version"), 2);
+	assert_string_equal(STR(s, "purpose"), "new purpose");
+	json_decref(s);
+
+	/* the right version, and 0 (no check), both raise it */
+	check(sys_update(f, id, json_pack("{s[s]}", "techniques", "speech"), 2, NOW3, &e), &e, "update v2");
+	check(sys_update(f, id, json_pack("{ss}", "status", "archived"), 0, NOW3, &e), &e, "update unchecked");
+	s = sys_get(f, id);
+	assert_int_equal(INT(s, "version"), 4);
+	assert_string_equal(STR(s, "status"), "archived");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(s, "techniques"), 0)), "speech");
+	json_decref(s);
+
+	/* only system fields */
+	assert_int_not_equal(sys_update(f, id, json_pack("{si}", "version", 1), 0, NOW3, &e), 0);
+	err_release(&e);
+}
+
+/* store.h: "AIMS_ENOTFOUND for a missing row". */
+static void test_system_update_missing_row_is_not_found(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int rc = sys_update(f, INT64_C(900000000000000), json_pack("{ss}", "purpose", "x"), 0, NOW2, &e);
+	err_release(&e);
+	assert_int_equal(rc, AIMS_ENOTFOUND);
+}
+
+static void test_system_unique_name_per_org(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "A", f->root), b = org(f, "B", f->root);
+	int64_t u = user(f, "u");
+	int64_t first = sys(f, "Chatbot", "deployment", a, u);
+	int64_t id = 0;
+	begin(f);
+	json_t *fields = sys_fields("Chatbot", "inception", a, u);
+	assert_int_equal(store_system_create(f->s, fields, NOW1, &id, &e), AIMS_ECONFLICT);
+	json_decref(fields);
+	assert_int_equal(e.code, AIMS_ECONFLICT);
+	assert_non_null(field_error(&e, "name"));
+	err_release(&e);
+	store_tx_rollback(f->s);
+	/* the same name in another organisation is another system */
+	int64_t in_b = sys(f, "Chatbot", "deployment", b, u);
+	assert_true(in_b != first);
+	/* renaming onto a taken name, or moving onto one, conflicts too */
+	int64_t second = sys(f, "Second", "deployment", a, u);
+	assert_int_equal(sys_update(f, second, json_pack("{ss}", "name", "Chatbot"), 0, NOW2, &e), AIMS_ECONFLICT);
+	assert_non_null(field_error(&e, "name"));
+	err_release(&e);
+	assert_int_equal(sys_update(f, in_b, json_pack("{sI}", "org_id", (json_int_t)a), 0, NOW2, &e), AIMS_ECONFLICT);
+	err_release(&e);
+	json_t *s = sys_get(f, second);
+	assert_string_equal(STR(s, "name"), "Second");
+	assert_int_equal(INT(s, "version"), 1);
+	json_decref(s);
+}
+
+/* The little inventory of the filter tests. */
+struct inventory {
+	int64_t a, a1, b, u1, u2;
+	char pa[ORG_PATH_MAX], pa1[ORG_PATH_MAX], pb[ORG_PATH_MAX];
+	int64_t s1, s2, s3, s4, s5;
+};
+
+static void inventory(struct fx *f, struct inventory *inv)
+{
+	struct err e = ERR_INIT;
+	inv->a = org(f, "A", f->root);
+	inv->a1 = org(f, "A1", inv->a);
+	inv->b = org(f, "B", f->root);
+	org_path(f, inv->a, inv->pa);
+	org_path(f, inv->a1, inv->pa1);
+	org_path(f, inv->b, inv->pb);
+	inv->u1 = user(f, "u1");
+	inv->u2 = user(f, "u2");
+	json_t *x = sys_fields("Alpha chatbot", "deployment", inv->a, inv->u1);
+	json_object_set_new(x, "vendor", json_string("Acme Corp"));
+	json_object_set_new(x, "purpose", json_string("answers questions"));
+	inv->s1 = sys_create(f, x, NOW1);
+	x = sys_fields("민원 상담 챗봇", "operation_monitoring", inv->a1, inv->u2);
+	json_object_set_new(x, "purpose", json_string("민원 응대 자동화"));
+	json_object_set_new(x, "org_role", json_string("provider"));
+	inv->s2 = sys_create(f, x, NOW1);
+	x = sys_fields("Beta scoring", "deployment", inv->b, inv->u1);
+	json_object_set_new(x, "org_role", json_string("provider"));
+	inv->s3 = sys_create(f, x, NOW1);
+	inv->s4 = sys(f, "Gamma vision", "inception", inv->a, inv->u1);
+	check(sys_update(f, inv->s4, json_pack("{ss}", "status", "archived"), 0, NOW2, &e), &e, "archive");
+	inv->s5 = sys(f, "Delta", "deployment", inv->a, inv->u1);
+}
+
+static void test_system_list_filters(void **state)
+{
+	struct fx *f = *state;
+	struct inventory inv;
+	inventory(f, &inv);
+	struct store_system_query q = query(f);
+
+	int64_t all[] = { inv.s1, inv.s2, inv.s3, inv.s4, inv.s5 };
+	expect_ids(f, &q, all, 5);
+
+	q = query(f);
+	q.q = "챗봇"; /* Korean substring of a name */
+	int64_t w1[] = { inv.s2 };
+	expect_ids(f, &q, w1, 1);
+	q.q = "응대"; /* of a purpose */
+	expect_ids(f, &q, w1, 1);
+	q.q = "Acme"; /* of a vendor */
+	int64_t w2[] = { inv.s1 };
+	expect_ids(f, &q, w2, 1);
+	q.q = "zzz-nothing";
+	expect_ids(f, &q, NULL, 0);
+	q.q = "%"; /* not a wildcard */
+	expect_ids(f, &q, NULL, 0);
+
+	q = query(f);
+	q.lifecycle_stage = "deployment";
+	int64_t w3[] = { inv.s1, inv.s3, inv.s5 };
+	expect_ids(f, &q, w3, 3);
+	q.org_path = inv.pa; /* combined with a subtree */
+	int64_t w4[] = { inv.s1, inv.s5 };
+	expect_ids(f, &q, w4, 2);
+
+	q = query(f);
+	q.status = "active";
+	int64_t w5[] = { inv.s1, inv.s2, inv.s3, inv.s5 };
+	expect_ids(f, &q, w5, 4);
+	q.status = "archived";
+	int64_t w6[] = { inv.s4 };
+	expect_ids(f, &q, w6, 1);
+
+	q = query(f);
+	q.org_path = inv.pa; /* includes the sub-organisation A1 */
+	int64_t w7[] = { inv.s1, inv.s2, inv.s4, inv.s5 };
+	expect_ids(f, &q, w7, 4);
+	q.org_path = inv.pa1;
+	expect_ids(f, &q, w1, 1);
+	q.org_path = inv.pb;
+	int64_t w8[] = { inv.s3 };
+	expect_ids(f, &q, w8, 1);
+
+	q = query(f);
+	q.org_role = "provider";
+	int64_t w9[] = { inv.s2, inv.s3 };
+	expect_ids(f, &q, w9, 2);
+
+	q = query(f);
+	q.owner_user_id = inv.u2;
+	expect_ids(f, &q, w1, 1);
+}
+
+static void test_system_list_scope(void **state)
+{
+	struct fx *f = *state;
+	struct inventory inv;
+	inventory(f, &inv);
+	struct store_system_query q = query(f);
+	const char *only_a[] = { inv.pa };
+	q.scope = (struct store_scope){ false, only_a, 1 };
+	int64_t w1[] = { inv.s1, inv.s2, inv.s4, inv.s5 };
+	expect_ids(f, &q, w1, 4);
+	const char *a1_b[] = { inv.pa1, inv.pb };
+	q.scope = (struct store_scope){ false, a1_b, 2 };
+	int64_t w2[] = { inv.s2, inv.s3 };
+	expect_ids(f, &q, w2, 2);
+	q.scope = (struct store_scope){ false, NULL, 0 };
+	expect_ids(f, &q, NULL, 0);
+	/* a subtree filter outside the scope finds nothing */
+	q.scope = (struct store_scope){ false, only_a, 1 };
+	q.org_path = inv.pb;
+	expect_ids(f, &q, NULL, 0);
+	/* scope "all" with this test's root as the subtree */
+	q = query(f);
+	q.scope = (struct store_scope){ true, NULL, 0 };
+	q.org_path = f->root_path;
+	int64_t all[] = { inv.s1, inv.s2, inv.s3, inv.s4, inv.s5 };
+	expect_ids(f, &q, all, 5);
+}
+
+static void test_system_list_limit_and_total(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	struct inventory inv;
+	inventory(f, &inv);
+	struct store_system_query q = query(f);
+	q.limit = 2;
+	json_t *items = NULL;
+	int64_t total = 0;
+	check(store_system_list(f->s, &q, &items, &total, &e), &e, "list");
+	assert_int_equal(json_array_size(items), 2);
+	assert_int_equal(total, 5);
+	assert_int_equal(INT(json_array_get(items, 0), "id"), inv.s1);
+	/* joined fields are there in lists too */
+	assert_string_equal(STR(json_array_get(items, 0), "org_name"), "A");
+	assert_non_null(STR(json_array_get(items, 0), "owner_email"));
+	assert_true(json_is_array(json_object_get(json_array_get(items, 0), "techniques")));
+	json_decref(items);
+	/* total may be skipped */
+	check(store_system_list(f->s, &q, &items, NULL, &e), &e, "list");
+	assert_int_equal(json_array_size(items), 2);
+	json_decref(items);
+}
+
+static void test_system_sort_name(void **state)
+{
+	struct fx *f = *state;
+	struct inventory inv;
+	inventory(f, &inv);
+	struct store_system_query q = query(f);
+	q.status = "active";
+	q.sort = "name";
+	/* "Alpha chatbot" < "Beta scoring" < "Delta" < "민원 상담 챗봇" */
+	int64_t asc[] = { inv.s1, inv.s3, inv.s5, inv.s2 };
+	expect_ids(f, &q, asc, 4);
+	q.descending = true;
+	int64_t desc[] = { inv.s2, inv.s5, inv.s3, inv.s1 };
+	expect_ids(f, &q, desc, 4);
+	q.sort = "id";
+	int64_t by_id_desc[] = { inv.s5, inv.s3, inv.s2, inv.s1 };
+	expect_ids(f, &q, by_id_desc, 4);
+}
+
+/* Sort key of an item, for checking the order a page walk produced. */
+static int compare_items(json_t *x, json_t *y, const char *sort)
+{
+	int c = 0;
+	if (!strcmp(sort, "name") || !strcmp(sort, "updated_at"))
+		c = strcmp(STR(x, sort), STR(y, sort));
+	else if (!strcmp(sort, "lifecycle_stage"))
+		c = vocab_index(&vocab_lifecycle_stage, STR(x, sort)) -
+		    vocab_index(&vocab_lifecycle_stage, STR(y, sort));
+	if (c)
+		return c;
+	int64_t a = INT(x, "id"), b = INT(y, "id");
+	return a < b ? -1 : a > b;
+}
+
+static json_t *cursor_of(json_t *last, const char *sort)
+{
+	if (!strcmp(sort, "lifecycle_stage"))
+		return json_pack("[iI]", vocab_index(&vocab_lifecycle_stage, STR(last, "lifecycle_stage")),
+				 (json_int_t)INT(last, "id"));
+	return json_pack("[OI]", json_object_get(last, sort), (json_int_t)INT(last, "id"));
+}
+
+static void test_keyset_pagination(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	enum { N = 25, PAGE = 7 };
+	int64_t p = org(f, "P", f->root);
+	int64_t u = user(f, "pager");
+	int64_t ids[N];
+	for (int i = 0; i < N; i++) {
+		char name[16];
+		/* names in an order unrelated to ids; a third share one updated_at */
+		snprintf(name, sizeof name, "n%02d", (i * 7) % N);
+		const char *stage = vocab_lifecycle_stage.codes[(i * 3) % 8];
+		ids[i] = sys_create(f, sys_fields(name, stage, p, u), i % 3 == 0 ? NOW2 : (i % 3 == 1 ? NOW1 : NOW3));
+	}
+	const char *sorts[] = { "id", "name", "updated_at", "lifecycle_stage" };
+	for (size_t s = 0; s < 4; s++) {
+		for (int desc = 0; desc <= 1; desc++) {
+			struct store_system_query q = query(f);
+			q.sort = sorts[s];
+			q.descending = desc;
+			q.limit = PAGE;
+			json_t *seen = json_array();
+			json_t *after = NULL;
+			int pages = 0;
+			for (;;) {
+				json_t *items = NULL;
+				int64_t total = 0;
+				q.after = after;
+				int rc = store_system_list(f->s, &q, &items, &total, &e);
+				json_decref(after);
+				after = NULL;
+				check(rc, &e, "page");
+				assert_int_equal(total, N); /* the cursor does not change the total */
+				size_t n = json_array_size(items);
+				if (n == 0) {
+					json_decref(items);
+					break;
+				}
+				pages++;
+				assert_true(n <= PAGE);
+				size_t i;
+				json_t *item;
+				json_array_foreach(items, i, item)
+					json_array_append(seen, item);
+				after = cursor_of(json_array_get(items, n - 1), sorts[s]);
+				json_decref(items);
+				if (n < PAGE)
+					break;
+				assert_true(pages < 10);
+			}
+			json_decref(after);
+			if (json_array_size(seen) != N || pages != 4) {
+				size_t got = json_array_size(seen);
+				json_decref(seen);
+				fail_msg("sort %s %s: %zu rows in %d pages", sorts[s], desc ? "desc" : "asc", got, pages);
+			}
+			/* strictly ordered (so disjoint), and every created id is there */
+			for (size_t i = 1; i < N; i++) {
+				int c = compare_items(json_array_get(seen, i - 1), json_array_get(seen, i), sorts[s]);
+				if (desc ? c <= 0 : c >= 0) {
+					json_decref(seen);
+					fail_msg("sort %s %s: rows %zu and %zu out of order", sorts[s],
+						 desc ? "desc" : "asc", i - 1, i);
+				}
+			}
+			for (int k = 0; k < N; k++)
+				assert_true(list_has(seen, ids[k]));
+			json_decref(seen);
+		}
+	}
+}
+
+static void test_count_by(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	struct inventory inv;
+	inventory(f, &inv);
+	json_t *rows = NULL;
+	check(store_system_count_by(f->s, &f->scope, "lifecycle_stage", &rows, &e), &e, "count by stage");
+	/* active only: s4 (inception) is archived */
+	assert_int_equal(json_array_size(rows), 2);
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		const char *stage = STR(row, "lifecycle_stage");
+		if (!strcmp(stage, "deployment"))
+			assert_int_equal(INT(row, "count"), 3);
+		else if (!strcmp(stage, "operation_monitoring"))
+			assert_int_equal(INT(row, "count"), 1);
+		else
+			fail_msg("unexpected stage %s", stage);
+	}
+	json_decref(rows);
+
+	check(store_system_count_by(f->s, &f->scope, "org", &rows, &e), &e, "count by org");
+	assert_int_equal(json_array_size(rows), 3);
+	row = json_array_get(rows, 0); /* most first */
+	assert_int_equal(INT(row, "org_id"), inv.a);
+	assert_string_equal(STR(row, "org_name"), "A");
+	assert_int_equal(INT(row, "count"), 2);
+	int64_t sum = 0;
+	json_array_foreach(rows, i, row)
+		sum += INT(row, "count");
+	assert_int_equal(sum, 4);
+	json_decref(rows);
+
+	const char *only_b[] = { inv.pb };
+	struct store_scope scope = { false, only_b, 1 };
+	check(store_system_count_by(f->s, &scope, "org", &rows, &e), &e, "count by org in B");
+	assert_int_equal(json_array_size(rows), 1);
+	assert_int_equal(INT(json_array_get(rows, 0), "org_id"), inv.b);
+	assert_int_equal(INT(json_array_get(rows, 0), "count"), 1);
+	json_decref(rows);
+}
+
+/* ------------------------------------------------------------------ changes */
+
+static void test_changes(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "A", f->root);
+	int64_t u = user(f, "actor");
+	int64_t x = sys(f, "X", "inception", a, u), y = sys(f, "Y", "inception", a, u);
+	char email[128];
+	email_of(f, "actor", email);
+	begin(f);
+	check(store_change_add(f->s, NOW1, u, "system", x, "*", NULL, "{\"name\":\"X\"}", &e), &e, "add");
+	check(store_change_add(f->s, NOW2, u, "system", x, "purpose", "old", "new", &e), &e, "add");
+	check(store_change_add(f->s, NOW3, 0, "system", x, "vendor", "Acme", NULL, &e), &e, "add");
+	check(store_change_add(f->s, NOW3, u, "system", y, "name", "Y0", "Y", &e), &e, "add");
+	check(store_change_add(f->s, NOW3, u, "org", x, "name", "o", "n", &e), &e, "add"); /* same id, other type */
+	commit(f);
+
+	json_t *rows = NULL;
+	check(store_change_list(f->s, "system", x, 100, &rows, &e), &e, "list");
+	assert_int_equal(json_array_size(rows), 3);
+	json_t *r0 = json_array_get(rows, 0), *r1 = json_array_get(rows, 1), *r2 = json_array_get(rows, 2);
+	/* newest first */
+	assert_string_equal(STR(r0, "field"), "vendor");
+	assert_string_equal(STR(r1, "field"), "purpose");
+	assert_string_equal(STR(r2, "field"), "*");
+	assert_true(INT(r0, "id") > INT(r1, "id") && INT(r1, "id") > INT(r2, "id"));
+	assert_string_equal(STR(r0, "old_value"), "Acme");
+	assert_true(json_is_null(json_object_get(r0, "new_value")));
+	assert_true(json_is_null(json_object_get(r2, "old_value")));
+	assert_string_equal(STR(r1, "old_value"), "old");
+	assert_string_equal(STR(r1, "new_value"), "new");
+	assert_string_equal(STR(r1, "at"), NOW2);
+	assert_string_equal(STR(r1, "object_type"), "system");
+	assert_int_equal(INT(r1, "object_id"), x);
+	assert_int_equal(INT(r1, "actor_user_id"), u);
+	assert_string_equal(STR(r1, "actor_email"), email);
+	/* the local operator has no user row */
+	assert_true(json_is_null(json_object_get(r0, "actor_user_id")));
+	assert_string_equal(STR(r0, "actor_email"), "operator");
+	json_decref(rows);
+
+	check(store_change_list(f->s, "system", x, 2, &rows, &e), &e, "list");
+	assert_int_equal(json_array_size(rows), 2);
+	assert_string_equal(STR(json_array_get(rows, 1), "field"), "purpose");
+	json_decref(rows);
+	check(store_change_list(f->s, "org", x, 100, &rows, &e), &e, "list");
+	assert_int_equal(json_array_size(rows), 1);
+	json_decref(rows);
+}
+
+static void test_change_recent(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "A", f->root), b = org(f, "B", f->root);
+	int64_t u = user(f, "actor");
+	int64_t x = sys(f, "X", "inception", a, u), y = sys(f, "Y", "inception", a, u);
+	begin(f);
+	/* one mutation of X (two fields at one time by one actor), then one of Y */
+	check(store_change_add(f->s, NOW1, u, "system", x, "name", "X0", "X", &e), &e, "add");
+	check(store_change_add(f->s, NOW1, u, "system", x, "purpose", "p0", "p", &e), &e, "add");
+	check(store_change_add(f->s, NOW2, 0, "system", y, "*", NULL, "{}", &e), &e, "add");
+	commit(f);
+
+	json_t *rows = NULL;
+	check(store_change_recent(f->s, &f->scope, 10, &rows, &e), &e, "recent");
+	assert_int_equal(json_array_size(rows), 2);
+	json_t *r0 = json_array_get(rows, 0), *r1 = json_array_get(rows, 1);
+	assert_int_equal(INT(r0, "object_id"), y);
+	assert_string_equal(STR(r0, "system_name"), "Y");
+	assert_string_equal(STR(r0, "fields"), "*");
+	assert_string_equal(STR(r0, "actor_email"), "operator");
+	assert_int_equal(INT(r1, "object_id"), x);
+	assert_string_equal(STR(r1, "system_name"), "X");
+	const char *fields = STR(r1, "fields");
+	assert_true(!strcmp(fields, "name,purpose") || !strcmp(fields, "purpose,name"));
+	assert_string_equal(STR(r1, "at"), NOW1);
+	json_decref(rows);
+
+	check(store_change_recent(f->s, &f->scope, 1, &rows, &e), &e, "recent");
+	assert_int_equal(json_array_size(rows), 1);
+	assert_int_equal(INT(json_array_get(rows, 0), "object_id"), y);
+	json_decref(rows);
+	char pb[ORG_PATH_MAX];
+	org_path(f, b, pb);
+	const char *only_b[] = { pb };
+	struct store_scope scope = { false, only_b, 1 };
+	check(store_change_recent(f->s, &scope, 10, &rows, &e), &e, "recent in B");
+	assert_int_equal(json_array_size(rows), 0);
+	json_decref(rows);
+}
+
+/* ------------------------------------------------------------------ sign-in log */
+
+static void test_auth_failures(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	char email[128], other[128], addr1[64], addr2[64];
+	email_of(f, "target", email);
+	email_of(f, "other", other);
+	snprintf(addr1, sizeof addr1, "10.0.0.1-%s", f->tag);
+	snprintf(addr2, sizeof addr2, "10.0.0.2-%s", f->tag);
+	struct {
+		const char *at, *kind, *email, *address;
+	} events[] = {
+		{ "2026-11-23T11:40:00Z", "login_failed", email, addr1 }, /* too old */
+		{ "2026-11-23T11:45:00Z", "login_failed", email, addr1 }, /* exactly `since`: counts */
+		{ "2026-11-23T11:50:00Z", "login_failed", email, addr1 },
+		{ "2026-11-23T11:55:00Z", "login_ok", email, addr1 },     /* not a failure */
+		{ "2026-11-23T11:56:00Z", "login_failed", other, addr1 },
+		{ "2026-11-23T11:57:00Z", "login_failed", email, addr2 },
+		{ "2026-11-23T11:58:00Z", "login_throttled", email, addr1 },
+		{ "2026-11-23T11:59:00Z", "login_failed", other, addr1 },
+	};
+	begin(f);
+	for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
+		check(store_auth_event_add(f->s, events[i].at, events[i].kind, events[i].email, 0,
+					   events[i].address, NULL, &e),
+		      &e, "event");
+	commit(f);
+	int64_t by_email = -1, by_address = -1;
+	check(store_auth_failures(f->s, email, addr1, "2026-11-23T11:45:00Z", &by_email, &by_address, &e), &e,
+	      "failures");
+	assert_int_equal(by_email, 3);   /* 11:45, 11:50 from addr1, 11:57 from addr2 */
+	assert_int_equal(by_address, 4); /* 11:45, 11:50, and other's 11:56, 11:59 */
+	check(store_auth_failures(f->s, other, addr2, "2026-11-23T11:45:00Z", &by_email, &by_address, &e), &e,
+	      "failures");
+	assert_int_equal(by_email, 2);
+	assert_int_equal(by_address, 1);
+	check(store_auth_failures(f->s, email, addr1, "2026-11-23T12:00:00Z", &by_email, &by_address, &e), &e,
+	      "failures");
+	assert_int_equal(by_email, 0);
+	assert_int_equal(by_address, 0);
+}
+
+/* ------------------------------------------------------------------ transactions */
+
+static void test_rollback_leaves_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	char email[128], hash[SECRET_SHA256_HEX];
+	email_of(f, "ghost", email);
+	hash_of(f, "ghost-token", hash);
+	int64_t o = 0, u = 0, s = 0, t = 0, existing_user = user(f, "real");
+	int64_t existing = sys(f, "kept", "inception", f->root, existing_user);
+	begin(f);
+	o = org_in_tx(f, "ghost org", f->root, NOW1);
+	check(store_user_create(f->s, email, "", "h", "ko", NOW1, &u, &e), &e, "user");
+	check(store_membership_set(f->s, u, o, "admin", NOW1, &e), &e, "membership");
+	json_t *fields = sys_fields("ghost system", "inception", o, u);
+	check(store_system_create(f->s, fields, NOW1, &s, &e), &e, "system");
+	json_decref(fields);
+	check(store_token_create(f->s, u, "t", hash, "aims_x", NOW1, &t, &e), &e, "token");
+	check(store_change_add(f->s, NOW1, u, "system", existing, "purpose", "a", "b", &e), &e, "change");
+	fields = json_pack("{ss}", "purpose", "changed in a rolled-back transaction");
+	check(store_system_update(f->s, existing, fields, 0, NOW2, &e), &e, "update");
+	json_decref(fields);
+	store_tx_rollback(f->s);
+
+	json_t *out = NULL;
+	assert_int_equal(store_org_get(f->s, o, &out, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	assert_int_equal(store_user_find_email(f->s, email, &out, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	assert_int_equal(store_system_get(f->s, s, &out, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	int64_t tu = 0, tid = 0;
+	assert_int_equal(store_token_find(f->s, hash, &tu, &tid, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	json_t *rows = NULL;
+	check(store_change_list(f->s, "system", existing, 10, &rows, &e), &e, "changes");
+	assert_int_equal(json_array_size(rows), 0);
+	json_decref(rows);
+	json_t *kept = sys_get(f, existing);
+	assert_string_equal(STR(kept, "purpose"), "purpose of the system");
+	assert_int_equal(INT(kept, "version"), 1);
+	json_decref(kept);
+	/* and the connection works on */
+	org(f, "after rollback", f->root);
+}
+
+int main(void)
+{
+	if (secret_init() != 0)
+		return 1;
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_open_reports_backend_and_reopens),
+		T(test_rollback_outside_tx_is_harmless),
+		T(test_org_paths),
+		T(test_org_unique_name_per_parent),
+		T(test_org_get_update),
+		T(test_org_list_scope),
+		T(test_user_create_get_find),
+		T(test_user_duplicate_email),
+		T(test_user_update),
+		T(test_user_list_scope),
+		T(test_memberships),
+		T(test_sessions),
+		T(test_session_delete_user),
+		T(test_tokens),
+		T(test_system_create_get),
+		T(test_system_versions),
+		T(test_system_update_missing_row_is_not_found),
+		T(test_system_unique_name_per_org),
+		T(test_system_list_filters),
+		T(test_system_list_scope),
+		T(test_system_list_limit_and_total),
+		T(test_system_sort_name),
+		T(test_keyset_pagination),
+		T(test_count_by),
+		T(test_changes),
+		T(test_change_recent),
+		T(test_auth_failures),
+		T(test_rollback_leaves_nothing),
+	};
+#undef T
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
