@@ -16,7 +16,7 @@ packages=(
   libcmocka-dev                         # unit tests
   curl jq                               # API smoke tests and scripts
   wrk                                   # HTTP benchmarks (make bench)
-  nodejs npm chromium                   # browser test (playwright-core drives chromium)
+  chromium                              # browser test (playwright-core drives it)
   fonts-noto-cjk                        # Korean text in the browser and reports
 )
 
@@ -24,6 +24,11 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+
+# Node.js may come from Debian or from another packaging of node that already brings
+# npm (and conflicts with Debian's npm package): install Debian's only when absent.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
