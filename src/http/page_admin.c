@@ -46,6 +46,7 @@ HANDLER(page_dashboard)
 				 !strcmp(f, "*") ? web_string(r->locale, "history.created") : web_string(r->locale, key));
 		}
 		json_object_set_new(row, "field_label", json_string(buf_str(&labels)));
+		web_time(row, "at");
 		buf_release(&labels);
 	}
 	json_t *ctx = web_context(r, "dashboard.title");

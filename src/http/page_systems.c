@@ -214,6 +214,8 @@ HANDLER(page_system_show)
 		snprintf(key, sizeof key, "field.%s", field);
 		json_object_set_new(h, "field_label", json_string(!strcmp(field, "*") ? web_string(r->locale, "history.created")
 										       : web_string(r->locale, key)));
+		json_object_set_new(h, "created", json_boolean(!strcmp(field, "*")));
+		web_time(h, "at");
 	}
 	json_t *ctx = web_context(r, "system.title");
 	json_object_set_new(ctx, "title", json_copy(json_object_get(sys, "name")));

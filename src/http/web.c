@@ -100,8 +100,21 @@ json_t *web_options(const char *locale, const struct vocab *v, json_t *selected)
 	return list;
 }
 
+void web_time(json_t *obj, const char *field)
+{
+	const char *t = json_string_value(json_object_get(obj, field));
+	char key[64], text[32];
+	if (!t || strlen(t) < 16)
+		return;
+	snprintf(text, sizeof text, "%.10s %.5s UTC", t, t + 11);
+	snprintf(key, sizeof key, "%s_display", field);
+	json_object_set_new(obj, key, json_string(text));
+}
+
 void web_label_system(const char *locale, json_t *sys)
 {
+	web_time(sys, "created_at");
+	web_time(sys, "updated_at");
 	static const struct { const char *field; const struct vocab *v; } map[] = {
 		{ "lifecycle_stage", &vocab_lifecycle_stage }, { "org_role", &vocab_org_role },
 		{ "decision_role", &vocab_decision_role },     { "human_oversight", &vocab_human_oversight },

@@ -23,7 +23,9 @@ const char *web_label(const char *locale, const struct vocab *v, const char *cod
 /* Options for a <select> or checkbox group: [{value, label, selected}]. selected may
  * be a string or an array of strings. */
 json_t *web_options(const char *locale, const struct vocab *v, json_t *selected);
-/* Adds *_label fields to a system object for display. */
+/* Adds "<field>_display": "2026-11-23 09:00 UTC" for an RFC 3339 time field. */
+void web_time(json_t *obj, const char *field);
+/* Adds *_label and *_display fields to a system object for display. */
 void web_label_system(const char *locale, json_t *system);
 
 /* A new page context with the common fields; title is a UI string key. */
