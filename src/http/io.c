@@ -84,17 +84,19 @@ void http_text(struct http_response *res, int status, const char *type, const ch
 	buf_add(&res->body, text, n);
 }
 
+static int dump_to_buf(const char *data, size_t n, void *ctx)
+{
+	return buf_add(ctx, data, n) ? -1 : 0;
+}
+
 void http_json(struct http_response *res, int status, json_t *body)
 {
-	char *text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
 	res->status = status;
 	res->content_type = "application/json";
 	buf_reset(&res->body);
-	if (text) {
-		buf_addstr(&res->body, text);
-		free(text);
-	}
+	/* straight into the response buffer: no intermediate string */
+	json_dump_callback(body, dump_to_buf, &res->body, JSON_COMPACT);
+	json_decref(body);
 }
 
 void http_redirect(struct http_response *res, const char *location)

@@ -37,6 +37,13 @@ const char *store_backend(const struct store *s);
 
 int store_tx_begin(struct store *s, struct err *e);
 int store_tx_commit(struct store *s, struct err *e);
+/*
+ * A read-only request may wrap all its reads in one snapshot: one lock round trip
+ * instead of one per query, and a consistent view. Use cases that write open their
+ * own transaction, so only call this around requests that do not mutate.
+ */
+int store_read_begin(struct store *s, struct err *e);
+void store_read_end(struct store *s);
 void store_tx_rollback(struct store *s);
 
 /* Which organisations a query may see: the subtrees under these paths, or all. */
@@ -122,7 +129,8 @@ struct store_system_query {
 /* items: array of systems; total: rows matching without limit/cursor (NULL to skip). */
 int store_system_list(struct store *s, const struct store_system_query *q, json_t **items,
 		      int64_t *total, struct err *e);
-/* Counts of active systems in scope grouped by column: "lifecycle_stage" or "org". */
+/* Counts of active systems in scope grouped by column: "lifecycle_stage" or "org"
+ * (organisations with none are left out). Read from counts kept on every write. */
 int store_system_count_by(struct store *s, const struct store_scope *scope, const char *column,
 			  json_t **out, struct err *e);
 
@@ -135,9 +143,14 @@ int store_change_list(struct store *s, const char *object_type, int64_t object_i
 		      json_t **out, struct err *e);
 /* Recent mutations of systems in scope, newest first, one row per (system, time, actor):
  * {id, at, actor_user_id, actor_email, object_id, fields: "a,b", system_name}.
- * Looks at the latest 5000 change rows only, so the dashboard stays fast. */
+ * Looks at the latest 200 change rows only, so the dashboard stays fast. */
 int store_change_recent(struct store *s, const struct store_scope *scope, int limit, json_t **out,
 			struct err *e);
+
+/* ---- credential cache support ---- */
+/* A counter raised (in the same transaction) by every change to tokens, sessions
+ * ending, users, memberships or organisations: see migrations/sqlite/0003. */
+int store_auth_epoch(struct store *s, int64_t *epoch, struct err *e);
 
 /* ---- sign-in log ---- */
 int store_auth_event_add(struct store *s, const char *at, const char *kind, const char *email,

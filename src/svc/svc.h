@@ -47,6 +47,18 @@ int svc_session_resolve(struct store *s, const char *cookie, int64_t *user_id, c
 			struct err *e);
 int svc_logout(struct store *s, const char *cookie, int64_t user_id, const char *address,
 	       struct err *e);
+/*
+ * Resolves a credential ("token": an aims_ bearer token; "session": the session cookie)
+ * to the actor, through an in-memory cache validated by the store's auth epoch
+ * (svc/auth_cache.c). For sessions csrf_out receives the session's CSRF token.
+ */
+int svc_authenticate(struct store *s, const char *kind, const char *credential, struct actor *a,
+		     char csrf_out[65], struct err *e);
+/* Empties the credential cache (tests; a server never needs to). */
+void svc_auth_cache_clear(void);
+bool svc_auth_cache_get(const char *key, int64_t epoch, struct actor *a, char csrf[65]);
+void svc_auth_cache_put(const char *key, int64_t epoch, const struct actor *a, const char *csrf);
+
 /* Resolves "aims_..." bearer tokens. */
 int svc_token_resolve(struct store *s, const char *token, int64_t *user_id, struct err *e);
 /* Creates an API token for the actor (or, for the operator, for target_email). */

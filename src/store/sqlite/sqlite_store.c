@@ -72,6 +72,21 @@ int store_tx_begin(struct store *s, struct err *e)
 	return sq_exec(s, "BEGIN IMMEDIATE", e);
 }
 
+int store_read_begin(struct store *s, struct err *e)
+{
+	static const char sql[] = "BEGIN";
+	sqlite3_stmt *st = sq_stmt(s, sql, e);
+	return st ? sq_step_done(s, st, NULL, NULL, e) : AIMS_ESTORE;
+}
+
+void store_read_end(struct store *s)
+{
+	static const char sql[] = "COMMIT";
+	sqlite3_stmt *st = sq_stmt(s, sql, NULL);
+	if (st && !sqlite3_get_autocommit(s->db))
+		sq_step_done(s, st, NULL, NULL, NULL);
+}
+
 int store_tx_commit(struct store *s, struct err *e)
 {
 	return sq_exec(s, "COMMIT", e);
@@ -515,7 +530,8 @@ int store_change_recent(struct store *s, const struct store_scope *scope, int li
 			    "c.object_id, group_concat(c.field, ',') AS fields, sy.name AS system_name FROM changes c "
 			    "LEFT JOIN users u ON u.id = c.actor_user_id "
 			    "JOIN systems sy ON sy.id = c.object_id JOIN orgs o ON o.id = sy.org_id "
-			    "WHERE c.object_type = 'system' AND c.id > (SELECT coalesce(max(id), 0) - 5000 FROM changes)");
+			    /* "+" steers the planner to the id range, not the object_type index */
+			    "WHERE +c.object_type = 'system' AND c.id > (SELECT coalesce(max(id), 0) - 200 FROM changes)");
 	if (!rc)
 		rc = sq_scope_clause(&sql, scope, "o.path", 2);
 	if (!rc)
@@ -533,6 +549,15 @@ int store_change_recent(struct store *s, const struct store_scope *scope, int li
 	rc = sq_all(s, st, out, e);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int store_auth_epoch(struct store *s, int64_t *epoch, struct err *e)
+{
+	static const char sql[] = "SELECT n FROM auth_epoch WHERE id = 1";
+	sqlite3_stmt *st = sq_stmt(s, sql, e);
+	if (!st)
+		return AIMS_ESTORE;
+	return sq_int(s, st, epoch, e);
 }
 
 /* ---------------------------------------------------------------- sign-in log */
