@@ -3,6 +3,7 @@
  * form fields, redirects and RFC 9457 problem documents.
  */
 #include "http/http.h"
+#include "base/json_write.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,18 +85,12 @@ void http_text(struct http_response *res, int status, const char *type, const ch
 	buf_add(&res->body, text, n);
 }
 
-static int dump_to_buf(const char *data, size_t n, void *ctx)
-{
-	return buf_add(ctx, data, n) ? -1 : 0;
-}
-
 void http_json(struct http_response *res, int status, json_t *body)
 {
 	res->status = status;
 	res->content_type = "application/json";
 	buf_reset(&res->body);
-	/* straight into the response buffer: no intermediate string */
-	json_dump_callback(body, dump_to_buf, &res->body, JSON_COMPACT);
+	json_write(&res->body, body); /* base/json_write.h: why not json_dumps */
 	json_decref(body);
 }
 

@@ -40,7 +40,8 @@ int store_open(const char *url, struct store **out, struct err *e)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 1);
-	if (sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", e))
+	if (sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+			    "PRAGMA mmap_size=268435456;", e))
 		goto fail;
 	if (sq_migrate(s, e))
 		goto fail;
