@@ -19,15 +19,11 @@ int err_set(struct err *e, int code, const char *fmt, ...)
 	return code;
 }
 
-void err_field(struct err *e, long line, const char *field, const char *fmt, ...)
+static void add_field(struct err *e, long line, const char *field, const char *code, long n,
+		      const char *fmt, va_list ap)
 {
 	char msg[512];
-	va_list ap;
-	if (!e)
-		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	if (!e->fields)
 		e->fields = json_array();
 	json_t *item = json_object();
@@ -35,10 +31,35 @@ void err_field(struct err *e, long line, const char *field, const char *fmt, ...
 		json_object_set_new(item, "line", json_integer(line));
 	json_object_set_new(item, "field", json_string(field));
 	json_object_set_new(item, "message", json_string(msg));
+	if (code)
+		json_object_set_new(item, "code", json_string(code));
+	if (code && n >= 0)
+		json_object_set_new(item, "limit", json_integer(n));
 	json_array_append_new(e->fields, item);
 	e->code = AIMS_EINVAL;
-	size_t n = json_array_size(e->fields);
-	snprintf(e->message, sizeof e->message, "%zu field%s invalid", n, n == 1 ? " is" : "s are");
+	size_t count = json_array_size(e->fields);
+	snprintf(e->message, sizeof e->message, "%zu field%s invalid", count, count == 1 ? " is" : "s are");
+}
+
+void err_field(struct err *e, long line, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	if (!e)
+		return;
+	va_start(ap, fmt);
+	add_field(e, line, field, NULL, -1, fmt, ap);
+	va_end(ap);
+}
+
+void err_field_code(struct err *e, long line, const char *field, const char *code, long n,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	if (!e)
+		return;
+	va_start(ap, fmt);
+	add_field(e, line, field, code, n, fmt, ap);
+	va_end(ap);
 }
 
 size_t err_field_count(const struct err *e)

@@ -45,6 +45,14 @@ int err_set(struct err *e, int code, const char *fmt, ...)
 void err_field(struct err *e, long line, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * Like err_field, and names the kind of problem with a stable code (e.g. "required",
+ * "too_long") and a number (the limit; -1 for none), so a front end can word it in
+ * the user's language: the web UI looks up "errors.<code>" in web/i18n.
+ */
+void err_field_code(struct err *e, long line, const char *field, const char *code, long n,
+		    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* Number of field errors collected so far. */
 size_t err_field_count(const struct err *e);
 

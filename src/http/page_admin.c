@@ -90,8 +90,8 @@ static void orgs_page(struct http_request *r, struct http_response *res, int sta
 	json_object_set_new(ctx, "kinds", web_options(r->locale, &vocab_org_kind, json_object_get(r->form, "kind")));
 	json_object_set(ctx, "values", r->form);
 	if (e && e->code) {
-		json_object_set_new(ctx, "errors", web_field_errors(e));
-		json_object_set_new(ctx, "error_summary", json_string(e->message));
+		json_object_set_new(ctx, "errors", web_field_errors(r->locale, e));
+		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
 	}
 	web_page(r, res, status, "orgs.html", ctx);
 	err_release(&le);
@@ -147,8 +147,8 @@ static void users_page(struct http_request *r, struct http_response *res, int st
 	json_object_set_new(ctx, "roles", web_options(r->locale, &vocab_role, json_object_get(r->form, "role")));
 	json_object_set(ctx, "values", r->form);
 	if (e && e->code) {
-		json_object_set_new(ctx, "errors", web_field_errors(e));
-		json_object_set_new(ctx, "error_summary", json_string(e->message));
+		json_object_set_new(ctx, "errors", web_field_errors(r->locale, e));
+		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
 	}
 	web_page(r, res, status, "users.html", ctx);
 	json_decref(orgs);
@@ -203,7 +203,7 @@ static void user_page(struct http_request *r, struct http_response *res, int sta
 	json_object_set_new(ctx, "orgs", admin_orgs);
 	json_object_set_new(ctx, "roles", web_options(r->locale, &vocab_role, NULL));
 	if (e && e->code)
-		json_object_set_new(ctx, "error_summary", json_string(e->message));
+		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
 	web_page(r, res, status, "user_show.html", ctx);
 	json_decref(orgs);
 	err_release(&le);
@@ -241,8 +241,8 @@ static void tokens_page(struct http_request *r, struct http_response *res, int s
 	if (created)
 		json_object_set(ctx, "created", created);
 	if (e && e->code) {
-		json_object_set_new(ctx, "errors", web_field_errors(e));
-		json_object_set_new(ctx, "error_summary", json_string(e->message));
+		json_object_set_new(ctx, "errors", web_field_errors(r->locale, e));
+		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
 	}
 	web_page(r, res, status, "tokens.html", ctx);
 	err_release(&le);

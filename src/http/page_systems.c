@@ -96,9 +96,9 @@ static void form_page(struct http_request *r, struct http_response *res, int sta
 		json_object_set_new(ctx, "action", json_string("/systems"));
 	}
 	if (e && e->code) {
-		json_object_set_new(ctx, "errors", web_field_errors(e));
-		json_object_set_new(ctx, "error_summary", json_string(e->message));
-		json_object_set(ctx, "error_list", e->fields ? e->fields : json_array());
+		json_object_set_new(ctx, "errors", web_field_errors(r->locale, e));
+		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
+		json_object_set_new(ctx, "error_list", web_error_list(r->locale, e));
 	}
 	web_page(r, res, status, "system_form.html", ctx);
 }
@@ -355,8 +355,8 @@ HANDLER(page_import_submit)
 	}
 	if (e.code) {
 		status = http_status_of(e.code);
-		json_object_set_new(ctx, "error_summary", json_string(e.message));
-		json_object_set(ctx, "error_list", e.fields ? e.fields : json_array());
+		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, &e));
+		json_object_set_new(ctx, "error_list", web_error_list(r->locale, &e));
 	}
 	web_page(r, res, status, "import.html", ctx);
 	json_decref(out);

@@ -7,6 +7,7 @@
 #include "http/web.h"
 #include "http/tmpl.h"
 #include "base/asset.h"
+#include "base/buf.h"
 #include "svc/svc.h"
 
 #include <stdio.h>
@@ -190,7 +191,34 @@ void web_page(struct http_request *r, struct http_response *res, int status, con
 	err_release(&e);
 }
 
-json_t *web_field_errors(const struct err *e)
+/* The user's-language wording of one field error: "errors.<code>" with {n} replaced
+ * by the limit; the English message when there is no code or no wording. */
+static json_t *localized_message(const char *locale, json_t *item)
+{
+	const char *code = json_string_value(json_object_get(item, "code"));
+	char key[64];
+	if (code) {
+		snprintf(key, sizeof key, "errors.%s", code);
+		const char *text = web_string(locale, key);
+		if (text != key) {
+			struct buf b = BUF_INIT(1024);
+			const char *mark = strstr(text, "{n}");
+			if (mark) {
+				buf_add(&b, text, (size_t)(mark - text));
+				buf_addf(&b, "%lld", (long long)json_integer_value(json_object_get(item, "limit")));
+				buf_addstr(&b, mark + 3);
+			} else {
+				buf_addstr(&b, text);
+			}
+			json_t *out = json_string(buf_str(&b));
+			buf_release(&b);
+			return out;
+		}
+	}
+	return json_incref(json_object_get(item, "message"));
+}
+
+json_t *web_field_errors(const char *locale, const struct err *e)
 {
 	json_t *map = json_object();
 	size_t i;
@@ -198,9 +226,41 @@ json_t *web_field_errors(const struct err *e)
 	json_array_foreach(e->fields, i, item) {
 		const char *field = json_string_value(json_object_get(item, "field"));
 		if (field && !json_object_get(map, field))
-			json_object_set(map, field, json_object_get(item, "message"));
+			json_object_set_new(map, field, localized_message(locale, item));
 	}
 	return map;
+}
+
+json_t *web_error_summary(const char *locale, const struct err *e)
+{
+	const char *key = NULL;
+	if (err_field_count(e))
+		key = "form.fix";
+	else if (e->code == AIMS_EFORBIDDEN)
+		key = "error.forbidden";
+	else if (e->code == AIMS_ECONFLICT)
+		key = "error.conflict";
+	else if (e->code == AIMS_ENOTFOUND)
+		key = "error.not_found";
+	return json_string(key ? web_string(locale, key) : e->message);
+}
+
+json_t *web_error_list(const char *locale, const struct err *e)
+{
+	json_t *list = json_array();
+	size_t i;
+	json_t *item;
+	char key[96];
+	json_array_foreach(e->fields, i, item) {
+		json_t *copy = json_copy(item);
+		const char *field = json_string_value(json_object_get(item, "field"));
+		snprintf(key, sizeof key, "field.%s", field ? field : "");
+		const char *label = web_string(locale, key);
+		json_object_set_new(copy, "label", json_string(label == key ? (field ? field : "") : label));
+		json_object_set_new(copy, "message", localized_message(locale, item));
+		json_array_append_new(list, copy);
+	}
+	return list;
 }
 
 void web_error_page(struct http_request *r, struct http_response *res, const struct err *e)

@@ -33,8 +33,14 @@ json_t *web_context(struct http_request *r, const char *title_key);
 /* Renders template into the layout and answers with status. Takes ctx. */
 void web_page(struct http_request *r, struct http_response *res, int status, const char *template_name,
 	      json_t *ctx);
-/* Field errors of e as {field: message} for forms. */
-json_t *web_field_errors(const struct err *e);
+/* Field errors of e as {field: message} for forms, worded in locale when the error
+ * has a code (web/i18n "errors.<code>"). */
+json_t *web_field_errors(const char *locale, const struct err *e);
+/* One sentence in locale saying what went wrong (for the box above a form). */
+json_t *web_error_summary(const char *locale, const struct err *e);
+/* Field errors of e as a list for summaries: each with "label" (the field's UI name)
+ * and "message" in locale; "line" kept for CSV imports. */
+json_t *web_error_list(const char *locale, const struct err *e);
 
 void web_not_found(struct http_request *r, struct http_response *res);
 void web_error_page(struct http_request *r, struct http_response *res, const struct err *e);

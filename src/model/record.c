@@ -94,13 +94,13 @@ static int check_text(const struct field_rule *r, json_t *v, long line, json_t *
 	if (json_is_null(v))
 		return 0;
 	if (!json_is_string(v)) {
-		err_field(e, line, r->name, "must be a string");
+		err_field_code(e, line, r->name, "type", -1, "must be a string");
 		return AIMS_EINVAL;
 	}
 	const char *raw = json_string_value(v);
 	size_t rawlen = json_string_length(v);
 	if (strlen(raw) != rawlen || !text_utf8_valid(raw, rawlen)) {
-		err_field(e, line, r->name, "must be valid UTF-8 text without NUL bytes");
+		err_field_code(e, line, r->name, "encoding", -1, "must be valid UTF-8 text without NUL bytes");
 		return AIMS_EINVAL;
 	}
 	char *s = text_trim_dup(raw);
@@ -113,17 +113,17 @@ static int check_text(const struct field_rule *r, json_t *v, long line, json_t *
 		return 0;
 	}
 	if (has_control(s, r->flags & FIELD_MULTILINE)) {
-		err_field(e, line, r->name, "must not contain control characters%s",
+		err_field_code(e, line, r->name, "control", -1, "must not contain control characters%s",
 			  (r->flags & FIELD_MULTILINE) ? "" : " or line breaks");
 		rc = AIMS_EINVAL;
 	} else if (chars < r->min) {
-		err_field(e, line, r->name, "must be at least %u characters", r->min);
+		err_field_code(e, line, r->name, "too_short", r->min, "must be at least %u characters", r->min);
 		rc = AIMS_EINVAL;
 	} else if (chars > r->max) {
-		err_field(e, line, r->name, "must be at most %u characters (got %zu)", r->max, chars);
+		err_field_code(e, line, r->name, "too_long", r->max, "must be at most %u characters (got %zu)", r->max, chars);
 		rc = AIMS_EINVAL;
 	} else if ((r->flags & FIELD_EMAIL) && !text_email_plausible(s)) {
-		err_field(e, line, r->name, "must be an e-mail address such as name@example.org");
+		err_field_code(e, line, r->name, "email", -1, "must be an e-mail address such as name@example.org");
 		rc = AIMS_EINVAL;
 	}
 	if (!rc && (r->flags & FIELD_EMAIL))
@@ -143,7 +143,7 @@ static int check_enum(const struct field_rule *r, json_t *v, long line, json_t *
 	char allowed[512];
 	vocab_describe(r->vocab, allowed, sizeof allowed);
 	if (!json_is_string(v) || !vocab_has(r->vocab, json_string_value(v))) {
-		err_field(e, line, r->name, "must be one of %s", allowed);
+		err_field_code(e, line, r->name, "choice", -1, "must be one of %s", allowed);
 		return AIMS_EINVAL;
 	}
 	*out = json_incref(v);
@@ -163,7 +163,7 @@ static int add_list_item(const struct field_rule *r, json_t *list, const char *c
 	if (n >= sizeof item || (memcpy(item, code, n), item[n] = '\0', !vocab_has(r->vocab, item))) {
 		char allowed[512];
 		vocab_describe(r->vocab, allowed, sizeof allowed);
-		err_field(e, line, r->name, "items must be among %s", allowed);
+		err_field_code(e, line, r->name, "choice", -1, "items must be among %s", allowed);
 		return AIMS_EINVAL;
 	}
 	size_t i;
@@ -172,7 +172,7 @@ static int add_list_item(const struct field_rule *r, json_t *list, const char *c
 		if (strcmp(json_string_value(have), item) == 0)
 			return 0;
 	if (json_array_size(list) >= r->max) {
-		err_field(e, line, r->name, "must have at most %u items", r->max);
+		err_field_code(e, line, r->name, "too_many", r->max, "must have at most %u items", r->max);
 		return AIMS_EINVAL;
 	}
 	json_array_append_new(list, json_string(item));
@@ -192,7 +192,7 @@ static int check_enum_list(const struct field_rule *r, json_t *v, long line, jso
 		json_t *item;
 		json_array_foreach(v, i, item) {
 			if (!json_is_string(item)) {
-				err_field(e, line, r->name, "must be an array of strings");
+				err_field_code(e, line, r->name, "type", -1, "must be an array of strings");
 				rc = AIMS_EINVAL;
 				break;
 			}
@@ -201,7 +201,7 @@ static int check_enum_list(const struct field_rule *r, json_t *v, long line, jso
 				break;
 		}
 	} else {
-		err_field(e, line, r->name, "must be an array of strings");
+		err_field_code(e, line, r->name, "type", -1, "must be an array of strings");
 		rc = AIMS_EINVAL;
 	}
 	if (rc) {
@@ -223,7 +223,7 @@ static int check_id(const struct field_rule *r, json_t *v, long line, json_t **o
 	else if (!json_is_string(v) || text_parse_int64(json_string_value(v), 1, INT64_MAX, &id))
 		id = 0;
 	if (id <= 0) {
-		err_field(e, line, r->name, "must be a positive integer id");
+		err_field_code(e, line, r->name, "type", -1, "must be a positive integer id");
 		return AIMS_EINVAL;
 	}
 	*out = json_integer(id);
@@ -248,7 +248,7 @@ static int check_bool(const struct field_rule *r, json_t *v, long line, json_t *
 			return 0;
 		}
 	}
-	err_field(e, line, r->name, "must be true or false");
+	err_field_code(e, line, r->name, "type", -1, "must be true or false");
 	return AIMS_EINVAL;
 }
 
@@ -267,11 +267,11 @@ int record_validate(const struct record_type *type, json_t *input, enum record_m
 	json_object_foreach(input, key, value) {
 		const struct field_rule *r = record_rule(type, key);
 		if (!r) {
-			err_field(e, line, key, "is not a field of %s", type->name);
+			err_field_code(e, line, key, "unknown", -1, "is not a field of %s", type->name);
 			continue;
 		}
 		if (r->flags & FIELD_READONLY) {
-			err_field(e, line, key, "cannot be set");
+			err_field_code(e, line, key, "readonly", -1, "cannot be set");
 			continue;
 		}
 		json_t *norm = NULL;
@@ -290,7 +290,7 @@ int record_validate(const struct record_type *type, json_t *input, enum record_m
 		if (rc)
 			continue;
 		if (!norm && (r->flags & FIELD_REQUIRED)) {
-			err_field(e, line, key, "is required");
+			err_field_code(e, line, key, "required", -1, "is required");
 			continue;
 		}
 		json_object_set_new(result, key, norm ? norm : json_null());
@@ -300,7 +300,7 @@ int record_validate(const struct record_type *type, json_t *input, enum record_m
 		if (mode != RECORD_CREATE || json_object_get(input, r->name))
 			continue;
 		if (r->flags & FIELD_REQUIRED)
-			err_field(e, line, r->name, "is required");
+			err_field_code(e, line, r->name, "required", -1, "is required");
 		else if (r->default_value)
 			json_object_set_new(result, r->name, json_string(r->default_value));
 	}

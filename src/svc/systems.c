@@ -73,7 +73,7 @@ static int check_target_org(struct store *s, const struct actor *a, int64_t org_
 	int rc = store_org_get(s, org_id, &org, e);
 	if (rc == AIMS_ENOTFOUND) {
 		/* keep earlier field errors: a CSV import collects them across lines */
-		err_field(e, line, "org_id", "no such organisation");
+		err_field_code(e, line, "org_id", "no_org", -1, "no such organisation");
 		return AIMS_EINVAL;
 	}
 	if (rc)
@@ -99,7 +99,7 @@ static int check_owner(struct store *s, int64_t owner_id, const char *org_path, 
 		ok = org_path_within(org_path, ms[i].org_path);
 	free(ms);
 	if (!ok) {
-		err_field(e, line, "owner_user_id", "must be a user with a role on the system's organisation");
+		err_field_code(e, line, "owner_user_id", "owner", -1, "must be a user with a role on the system's organisation");
 		return AIMS_EINVAL;
 	}
 	return 0;
@@ -210,7 +210,7 @@ int svc_system_update(struct store *s, const struct actor *a, int64_t id, json_t
 	json_object_foreach_safe(fields, tmp, key, value) {
 		json_t *old = json_object_get(before, key);
 		if (json_is_null(value) && record_rule(&record_system, key)->flags & FIELD_REQUIRED) {
-			err_field(e, 0, key, "is required");
+			err_field_code(e, 0, key, "required", -1, "is required");
 			continue;
 		}
 		if (json_is_null(value) && record_rule(&record_system, key)->type == FIELD_TEXT)

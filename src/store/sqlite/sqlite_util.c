@@ -75,7 +75,7 @@ int sq_step_done(struct store *s, sqlite3_stmt *st, const char *unique_field,
 		return 0;
 	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		if (unique_field) {
-			err_field(e, 0, unique_field, "%s", unique_message);
+			err_field_code(e, 0, unique_field, "taken", -1, "%s", unique_message);
 			e->code = AIMS_ECONFLICT;
 			return AIMS_ECONFLICT;
 		}
