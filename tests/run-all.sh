@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-all.sh: every test suite of `make check`, in order, each also under
 # AddressSanitizer + UndefinedBehaviorSanitizer where it runs C code:
-#   unit (cmocka) · unit-asan · api (data-driven HTTP cases) · api-asan · e2e (browser)
+#   unit (cmocka) · unit-asan · api (data-driven HTTP cases) · api-asan ·
+#   shutdown (graceful stop, under ASan) · e2e (browser)
 # It runs all suites even when one fails, then prints one summary line for all of
 # them together, alone on its line: "N passed, N failed". Exit status 1 on any failure.
 set -uo pipefail
@@ -59,6 +60,7 @@ run_unit unit build/tests
 run_unit unit-asan build/asan/tests
 run_node_suite api tests/api/run.mjs build/aims
 run_node_suite api-asan tests/api/run.mjs build/asan/aims
+run_node_suite shutdown tests/api/shutdown.mjs build/asan/aims
 run_node_suite e2e tests/e2e/run.mjs build/aims
 
 echo "$total_pass passed, $total_fail failed"

@@ -15,13 +15,24 @@
 #include "base/asset.h"
 #include "base/buf.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static pthread_once_t sqlite_configured = PTHREAD_ONCE_INIT;
+
+/* Before SQLite's first use: no global memory statistics, whose mutex every
+ * allocation of every connection would otherwise take. */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(const char *url, struct store **out, struct err *e)
 {
+	pthread_once(&sqlite_configured, configure_sqlite);
 	*out = NULL;
 	const char *path = url;
 	if (strncmp(path, "sqlite:", 7) == 0)
