@@ -14,6 +14,7 @@
  */
 #include "cli/cli.h"
 #include "cli/internal.h"
+#include "svc/svc.h"
 #include "base/buf.h"
 #include "base/secret.h"
 #include "base/text.h"
@@ -441,5 +442,29 @@ out:
 			rc = CLI_EXIT_FAILURE;
 	}
 	buf_release(&path);
+	return rc;
+}
+
+int cli_run_operator_list(const struct cli_args *a,
+			  int (*list)(struct store *, const struct actor *, json_t **, struct err *))
+{
+	struct err e = ERR_INIT;
+	struct actor op;
+	struct store *store = NULL;
+	json_t *out = NULL;
+	int rc = 0;
+
+	svc_actor_operator(&op);
+	if ((rc = cli_store_open(a, false, &store)))
+		goto out;
+	if (list(store, &op, &out, &e) != 0) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	rc = cli_print_json(stdout, out);
+out:
+	json_decref(out);
+	store_close(store);
+	err_release(&e);
 	return rc;
 }

@@ -114,25 +114,7 @@ out:
 
 static int run_user_list(const struct cli_args *a)
 {
-	struct err e = ERR_INIT;
-	struct actor op;
-	struct store *store = NULL;
-	json_t *out = NULL;
-	int rc = 0;
-
-	svc_actor_operator(&op);
-	if ((rc = cli_store_open(a, false, &store)))
-		goto out;
-	if (svc_user_list(store, &op, &out, &e) != 0) {
-		rc = cli_fail(&e);
-		goto out;
-	}
-	rc = cli_print_json(stdout, out);
-out:
-	json_decref(out);
-	store_close(store);
-	err_release(&e);
-	return rc;
+	return cli_run_operator_list(a, svc_user_list);
 }
 
 static const struct cli_command user_add = {

@@ -121,6 +121,10 @@ int cli_db_url(const struct cli_args *a, const char **url);
 /* Opens the store of --db/AIMS_DB. Unless create, a missing SQLite file is an error
  * (store_open would silently create an empty database from a typo). */
 int cli_store_open(const struct cli_args *a, bool create, struct store **out);
+/* Opens the store, runs a listing use case as the local operator and prints its
+ * JSON: the body of `aims org list` and `aims user list`. */
+int cli_run_operator_list(const struct cli_args *a,
+			  int (*list)(struct store *, const struct actor *, json_t **, struct err *));
 
 /* ---- tables (table.c) ---- */
 

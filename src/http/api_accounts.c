@@ -68,29 +68,27 @@ HANDLER(api_me)
 
 HANDLER(api_orgs_list) { ANSWER_LIST(svc_org_list(r->store, &r->actor, &out, &e)); }
 
-/* Answers 201 with the new object and its Location, or the problem. */
-static void created(struct http_response *res, int rc, json_t *out, const struct err *e, const char *base)
-{
-	if (rc) {
-		http_problem_err(res, e);
-		return;
-	}
-	http_header_add(res, "Location", "%s/%lld", base, (long long)json_integer_value(json_object_get(out, "id")));
-	http_json(res, 201, out);
-}
-
-HANDLER(api_orgs_create)
+/* Runs a create use case on the JSON body; 201 with the object and its Location. */
+static void create_from_body(struct http_request *r, struct http_response *res,
+			     int (*create)(struct store *, const struct actor *, json_t *, json_t **, struct err *),
+			     const char *base)
 {
 	struct err e = ERR_INIT;
 	json_t *out = NULL, *body = http_json_body(r, res);
 	if (!body)
 		return;
-	/* The call must finish before `out` is read: argument order is unspecified in C. */
-	int rc = svc_org_create(r->store, &r->actor, body, &out, &e);
-	created(res, rc, out, &e, "/api/v1/orgs");
+	/* `out` is read only after the call: C leaves argument order open. */
+	if (create(r->store, &r->actor, body, &out, &e)) {
+		http_problem_err(res, &e);
+	} else {
+		http_header_add(res, "Location", "%s/%lld", base, (long long)json_integer_value(json_object_get(out, "id")));
+		http_json(res, 201, out);
+	}
 	json_decref(body);
 	err_release(&e);
 }
+
+HANDLER(api_orgs_create) { create_from_body(r, res, svc_org_create, "/api/v1/orgs"); }
 
 HANDLER(api_org_get) { ANSWER(200, svc_org_get(r->store, &r->actor, r->ids[0], &out, &e)); }
 HANDLER(api_org_patch) { ANSWER_BODY(200, svc_org_update(r->store, &r->actor, r->ids[0], body, &out, &e)); }
@@ -98,17 +96,7 @@ HANDLER(api_org_history) { ANSWER_LIST(svc_org_history(r->store, &r->actor, r->i
 
 HANDLER(api_users_list) { ANSWER_LIST(svc_user_list(r->store, &r->actor, &out, &e)); }
 
-HANDLER(api_users_create)
-{
-	struct err e = ERR_INIT;
-	json_t *out = NULL, *body = http_json_body(r, res);
-	if (!body)
-		return;
-	int rc = svc_user_create(r->store, &r->actor, body, &out, &e);
-	created(res, rc, out, &e, "/api/v1/users");
-	json_decref(body);
-	err_release(&e);
-}
+HANDLER(api_users_create) { create_from_body(r, res, svc_user_create, "/api/v1/users"); }
 
 HANDLER(api_user_get) { ANSWER(200, svc_user_get(r->store, &r->actor, r->ids[0], &out, &e)); }
 HANDLER(api_user_patch) { ANSWER_BODY(200, svc_user_update(r->store, &r->actor, r->ids[0], body, &out, &e)); }

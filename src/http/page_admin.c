@@ -116,23 +116,34 @@ HANDLER(page_org_create)
 	err_release(&e);
 }
 
+/* Organisations where the actor is admin, as <select> options. */
+static json_t *admin_org_options(struct http_request *r)
+{
+	struct err e = ERR_INIT;
+	json_t *orgs = NULL, *options = json_array();
+	size_t i;
+	json_t *org;
+	if (svc_org_list(r->store, &r->actor, &orgs, &e) == 0)
+		json_array_foreach(orgs, i, org)
+			if (actor_rights_on(&r->actor, json_string_value(json_object_get(org, "path"))) & RIGHT_ADMIN)
+				json_array_append_new(options, json_pack("{sO sO}", "value", json_object_get(org, "id"),
+									 "label", json_object_get(org, "name")));
+	json_decref(orgs);
+	err_release(&e);
+	return options;
+}
+
 static void users_page(struct http_request *r, struct http_response *res, int status, const struct err *e)
 {
 	struct err le = ERR_INIT;
-	json_t *users = NULL, *orgs = NULL;
+	json_t *users = NULL;
 	if (svc_user_list(r->store, &r->actor, &users, &le)) {
 		forbidden(r, res);
 		err_release(&le);
 		return;
 	}
-	svc_org_list(r->store, &r->actor, &orgs, &le);
-	json_t *admin_orgs = json_array();
+	json_t *admin_orgs = admin_org_options(r);
 	size_t i;
-	json_t *org;
-	json_array_foreach(orgs, i, org)
-		if (actor_rights_on(&r->actor, json_string_value(json_object_get(org, "path"))) & RIGHT_ADMIN)
-			json_array_append_new(admin_orgs, json_pack("{sO sO}", "value", json_object_get(org, "id"), "label",
-								    json_object_get(org, "name")));
 	json_t *u;
 	json_array_foreach(users, i, u) {
 		size_t k;
@@ -151,7 +162,6 @@ static void users_page(struct http_request *r, struct http_response *res, int st
 		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
 	}
 	web_page(r, res, status, "users.html", ctx);
-	json_decref(orgs);
 	err_release(&le);
 }
 
@@ -180,7 +190,7 @@ HANDLER(page_user_create)
 static void user_page(struct http_request *r, struct http_response *res, int status, const struct err *e)
 {
 	struct err le = ERR_INIT;
-	json_t *user = NULL, *orgs = NULL;
+	json_t *user = NULL;
 	if (svc_user_get(r->store, &r->actor, r->ids[0], &user, &le)) {
 		web_error_page(r, res, &le);
 		err_release(&le);
@@ -191,13 +201,7 @@ static void user_page(struct http_request *r, struct http_response *res, int sta
 	json_array_foreach(json_object_get(user, "memberships"), k, m)
 		json_object_set_new(m, "role_label", json_string(web_label(r->locale, &vocab_role,
 									   json_string_value(json_object_get(m, "role")))));
-	svc_org_list(r->store, &r->actor, &orgs, &le);
-	json_t *admin_orgs = json_array();
-	json_t *org;
-	json_array_foreach(orgs, k, org)
-		if (actor_rights_on(&r->actor, json_string_value(json_object_get(org, "path"))) & RIGHT_ADMIN)
-			json_array_append_new(admin_orgs, json_pack("{sO sO}", "value", json_object_get(org, "id"), "label",
-								    json_object_get(org, "name")));
+	json_t *admin_orgs = admin_org_options(r);
 	json_t *ctx = web_context(r, "users.user_title");
 	json_object_set_new(ctx, "user", user);
 	json_object_set_new(ctx, "orgs", admin_orgs);
@@ -205,7 +209,6 @@ static void user_page(struct http_request *r, struct http_response *res, int sta
 	if (e && e->code)
 		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
 	web_page(r, res, status, "user_show.html", ctx);
-	json_decref(orgs);
 	err_release(&le);
 }
 

@@ -116,21 +116,29 @@ HANDLER(page_system_new)
 	json_decref(values);
 }
 
+/* After a system mutation: on a fixable error the form again (with what was typed);
+ * on another error the error page; on success a redirect to the system's page. */
+static void after_mutation(struct http_request *r, struct http_response *res, int rc, struct err *e,
+			   int64_t id, const char *flash, bool with_form)
+{
+	if (rc && with_form && (e->code == AIMS_EINVAL || e->code == AIMS_ECONFLICT || e->code == AIMS_EFORBIDDEN)) {
+		form_page(r, res, http_status_of(e->code), r->form, e, r->ids[0]);
+	} else if (rc) {
+		web_error_page(r, res, e);
+	} else {
+		char location[64];
+		snprintf(location, sizeof location, "/systems/%lld", (long long)id);
+		web_flash(res, flash);
+		http_redirect(res, location);
+	}
+}
+
 HANDLER(page_system_create)
 {
 	struct err e = ERR_INIT;
 	json_t *input = form_input(r), *out = NULL;
-	if (svc_system_create(r->store, &r->actor, input, &out, &e)) {
-		if (e.code == AIMS_EINVAL || e.code == AIMS_ECONFLICT || e.code == AIMS_EFORBIDDEN)
-			form_page(r, res, http_status_of(e.code), r->form, &e, 0);
-		else
-			web_error_page(r, res, &e);
-	} else {
-		char location[64];
-		snprintf(location, sizeof location, "/systems/%lld", (long long)json_integer_value(json_object_get(out, "id")));
-		web_flash(res, "flash.created");
-		http_redirect(res, location);
-	}
+	int rc = svc_system_create(r->store, &r->actor, input, &out, &e);
+	after_mutation(r, res, rc, &e, rc ? 0 : json_integer_value(json_object_get(out, "id")), "flash.created", true);
 	json_decref(input);
 	json_decref(out);
 	err_release(&e);
@@ -157,17 +165,8 @@ HANDLER(page_system_update)
 	const char *v = http_form(r, "version");
 	if (v)
 		version = strtoll(v, NULL, 10);
-	if (svc_system_update(r->store, &r->actor, r->ids[0], input, version, &out, &e)) {
-		if (e.code == AIMS_EINVAL || e.code == AIMS_ECONFLICT || e.code == AIMS_EFORBIDDEN)
-			form_page(r, res, http_status_of(e.code), r->form, &e, r->ids[0]);
-		else
-			web_error_page(r, res, &e);
-	} else {
-		char location[64];
-		snprintf(location, sizeof location, "/systems/%lld", (long long)r->ids[0]);
-		web_flash(res, "flash.saved");
-		http_redirect(res, location);
-	}
+	int rc = svc_system_update(r->store, &r->actor, r->ids[0], input, version, &out, &e);
+	after_mutation(r, res, rc, &e, r->ids[0], "flash.saved", true);
 	json_decref(input);
 	json_decref(out);
 	err_release(&e);
@@ -177,14 +176,8 @@ HANDLER(page_system_archive)
 {
 	struct err e = ERR_INIT;
 	json_t *out = NULL;
-	if (svc_system_archive(r->store, &r->actor, r->ids[0], &out, &e)) {
-		web_error_page(r, res, &e);
-	} else {
-		char location[64];
-		snprintf(location, sizeof location, "/systems/%lld", (long long)r->ids[0]);
-		web_flash(res, "flash.archived");
-		http_redirect(res, location);
-	}
+	int rc = svc_system_archive(r->store, &r->actor, r->ids[0], &out, &e);
+	after_mutation(r, res, rc, &e, r->ids[0], "flash.archived", false);
 	json_decref(out);
 	err_release(&e);
 }
@@ -284,9 +277,9 @@ HANDLER(page_systems_list)
 	}
 	json_object_set_new(ctx, "statuses", statuses);
 	json_t *sorts = json_array();
-	static const char *const sort_codes[] = { "id", "name", "updated_at" };
+	static const char *const sort_codes[] = { "id", "name", "updated_at", "lifecycle_stage" };
 	json_t *sort_sel = json_object_get(filters, "sort");
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		char key[48];
 		snprintf(key, sizeof key, "systems.sort_%s", sort_codes[i]);
 		json_array_append_new(sorts, json_pack("{ss ss sb}", "value", sort_codes[i], "label", web_string(r->locale, key),
