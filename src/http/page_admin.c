@@ -116,6 +116,9 @@ HANDLER(page_org_create)
 	err_release(&e);
 }
 
+static void after_user_change(struct http_request *r, struct http_response *res, int rc, struct err *e,
+			      const char *flash);
+
 /* Organisations where the actor is admin, as <select> options. */
 static json_t *admin_org_options(struct http_request *r)
 {
@@ -203,6 +206,7 @@ static void user_page(struct http_request *r, struct http_response *res, int sta
 									   json_string_value(json_object_get(m, "role")))));
 	json_t *admin_orgs = admin_org_options(r);
 	json_t *ctx = web_context(r, "users.user_title");
+	json_object_set_new(ctx, "self", json_boolean(r->actor.user_id == r->ids[0]));
 	json_object_set_new(ctx, "user", user);
 	json_object_set_new(ctx, "orgs", admin_orgs);
 	json_object_set_new(ctx, "roles", web_options(r->locale, &vocab_role, NULL));
@@ -220,18 +224,54 @@ HANDLER(page_membership_add)
 	json_t *out = NULL;
 	json_t *input = json_pack("{sO? sO?}", "org_id", json_object_get(r->form, "org_id"), "role",
 				  json_object_get(r->form, "role"));
-	if (svc_membership_set(r->store, &r->actor, r->ids[0], input, &out, &e)) {
-		user_page(r, res, http_status_of(e.code), &e);
-	} else {
-		char location[64];
-		snprintf(location, sizeof location, "/users/%lld", (long long)r->ids[0]);
-		web_flash(res, "flash.saved");
-		http_redirect(res, location);
-	}
+	int rc = svc_membership_set(r->store, &r->actor, r->ids[0], input, &out, &e);
+	after_user_change(r, res, rc, &e, "flash.saved");
 	json_decref(input);
 	json_decref(out);
 	err_release(&e);
 }
+
+/* Back to the user's page with a flash, or the page again with the problem. */
+static void after_user_change(struct http_request *r, struct http_response *res, int rc, struct err *e,
+			      const char *flash)
+{
+	if (rc) {
+		user_page(r, res, http_status_of(e->code), e);
+		return;
+	}
+	char location[64];
+	snprintf(location, sizeof location, "/users/%lld", (long long)r->ids[0]);
+	web_flash(res, flash);
+	http_redirect(res, location);
+}
+
+HANDLER(page_membership_revoke)
+{
+	struct err e = ERR_INIT;
+	int rc = svc_membership_delete(r->store, &r->actor, r->ids[0], r->ids[1], &e);
+	if (rc) {
+		after_user_change(r, res, rc, &e, NULL);
+	} else {
+		/* the user may now be outside the admin's view: back to the list */
+		web_flash(res, "flash.saved");
+		http_redirect(res, "/users");
+	}
+	err_release(&e);
+}
+
+static void set_disabled(struct http_request *r, struct http_response *res, bool disabled)
+{
+	struct err e = ERR_INIT;
+	json_t *out = NULL, *input = json_pack("{sb}", "disabled", disabled);
+	int rc = svc_user_update(r->store, &r->actor, r->ids[0], input, &out, &e);
+	after_user_change(r, res, rc, &e, "flash.saved");
+	json_decref(input);
+	json_decref(out);
+	err_release(&e);
+}
+
+HANDLER(page_user_disable) { set_disabled(r, res, true); }
+HANDLER(page_user_enable) { set_disabled(r, res, false); }
 
 static void tokens_page(struct http_request *r, struct http_response *res, int status, json_t *created,
 			const struct err *e)
