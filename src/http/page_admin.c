@@ -87,7 +87,10 @@ static void orgs_page(struct http_request *r, struct http_response *res, int sta
 	}
 	json_object_set_new(ctx, "orgs", orgs_with_depth(orgs ? orgs : json_array()));
 	json_object_set_new(ctx, "parents", parents);
-	json_object_set_new(ctx, "kinds", web_options(r->locale, &vocab_org_kind, json_object_get(r->form, "kind")));
+	json_t *default_kind = json_string("department");
+	json_t *kind = json_object_get(r->form, "kind");
+	json_object_set_new(ctx, "kinds", web_options(r->locale, &vocab_org_kind, kind ? kind : default_kind));
+	json_decref(default_kind);
 	json_object_set(ctx, "values", r->form);
 	if (e && e->code) {
 		json_object_set_new(ctx, "errors", web_field_errors(r->locale, e));
