@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "model/record.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,24 @@ int svc_actor_by_email(struct store *s, const char *email, struct actor *a, stru
 	return svc_actor_load(s, id, a, e);
 }
 
+static char dummy[SECRET_PWHASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy_hash(void)
+{
+	char password[21];
+	secret_random_password(password);
+	if (secret_password_hash(password, dummy))
+		dummy[0] = '\0';
+}
+
+/* A hash of a random password nobody knows, made once per process. */
+static const char *dummy_hash(void)
+{
+	pthread_once(&dummy_once, make_dummy_hash);
+	return dummy[0] ? dummy : NULL;
+}
+
 static void session_expiry(char out[CLOCK_ISO_LEN])
 {
 	clock_iso(time(NULL) + SVC_SESSION_HOURS * 3600, out);
@@ -96,8 +115,11 @@ int svc_login(struct store *s, const char *email_raw, const char *password, cons
 			       SVC_THROTTLE_MINUTES);
 	}
 	rc = store_user_find_email(s, email, &user, e);
-	bool ok = rc == 0 && !json_is_true(json_object_get(user, "disabled")) &&
-		  secret_password_verify(json_string_value(json_object_get(user, "password_hash")), password);
+	/* An unknown e-mail costs one argon2id verification too, so the time taken does
+	 * not tell which e-mail addresses have accounts. */
+	const char *stored = rc == 0 ? json_string_value(json_object_get(user, "password_hash")) : dummy_hash();
+	bool verified = stored && secret_password_verify(stored, password);
+	bool ok = rc == 0 && verified && !json_is_true(json_object_get(user, "disabled"));
 	if (rc && rc != AIMS_ENOTFOUND)
 		goto out;
 	if (!ok) {
