@@ -100,6 +100,6 @@ extern const size_t http_route_count;
 const struct http_route *http_route_match(const char *method, const char *path, int64_t ids[3],
 					  bool *path_known, char *allow, size_t allow_len);
 
-/* API handlers (http/api_*.c) and pages (http/page_*.c) are declared in routes.c. */
+/* API handlers (http/api_*.c) and pages (http/page_*.c) are declared in handlers.h. */
 
 #endif

@@ -224,13 +224,11 @@ out:
 	err_release(&e);
 }
 
-/* Copies a query parameter into the context when present, for sticky filters and links. */
-static void keep(json_t *ctx, json_t *query, const char *name, const char *value)
+/* Keeps a query parameter that was given, for sticky filters and page links. */
+static void keep(json_t *filters, const char *name, const char *value)
 {
-	if (value && *value) {
-		json_object_set_new(query, name, json_string(value));
-		(void)ctx;
-	}
+	if (value && *value)
+		json_object_set_new(filters, name, json_string(value));
 }
 
 HANDLER(page_systems_list)
@@ -257,12 +255,12 @@ HANDLER(page_systems_list)
 	}
 	if (e.code)
 		json_object_set_new(ctx, "error", json_string(e.message));
-	keep(ctx, filters, "q", q.q);
-	keep(ctx, filters, "lifecycle_stage", q.lifecycle_stage);
-	keep(ctx, filters, "status", q.status);
-	keep(ctx, filters, "sort", q.sort);
-	keep(ctx, filters, "order", q.order);
-	keep(ctx, filters, "org_role", q.org_role);
+	keep(filters, "q", q.q);
+	keep(filters, "lifecycle_stage", q.lifecycle_stage);
+	keep(filters, "status", q.status);
+	keep(filters, "sort", q.sort);
+	keep(filters, "order", q.order);
+	keep(filters, "org_role", q.org_role);
 	if (q.org_id)
 		json_object_set_new(filters, "org_id", json_integer(q.org_id));
 	json_object_set_new(ctx, "stages", web_options(r->locale, &vocab_lifecycle_stage, json_object_get(filters, "lifecycle_stage")));
