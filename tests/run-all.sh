@@ -2,7 +2,7 @@
 # run-all.sh: every test suite of `make check`, in order, each also under
 # AddressSanitizer + UndefinedBehaviorSanitizer where it runs C code:
 #   unit (cmocka) · unit-asan · api (data-driven HTTP cases) · api-asan ·
-#   shutdown (graceful stop, under ASan) · e2e (browser)
+#   shutdown (graceful stop) and cli (the command line), both under ASan · e2e (browser)
 # It runs all suites even when one fails, then prints one summary line for all of
 # them together, alone on its line: "N passed, N failed". Exit status 1 on any failure.
 set -uo pipefail
@@ -61,6 +61,7 @@ run_unit unit-asan build/asan/tests
 run_node_suite api tests/api/run.mjs build/aims
 run_node_suite api-asan tests/api/run.mjs build/asan/aims
 run_node_suite shutdown tests/api/shutdown.mjs build/asan/aims
+run_node_suite cli tests/api/cli.mjs build/asan/aims
 run_node_suite e2e tests/e2e/run.mjs build/aims
 
 echo "$total_pass passed, $total_fail failed"

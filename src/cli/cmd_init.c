@@ -11,6 +11,7 @@
 #include "svc/svc.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #define INIT_DEFAULT_ORG "한빛특별시"
 #define INIT_DEFAULT_EMAIL "admin@example.org"
@@ -68,6 +69,9 @@ static int run_init(const struct cli_args *a)
 		secret_random_password(password);
 	else if ((rc = cli_read_password(password)))
 		goto out;
+	/* A database this command creates is removed again if the demo cannot be loaded,
+	 * so init --demo is all or nothing for the user. */
+	bool created = access(url, F_OK) != 0;
 	if ((rc = cli_store_open(a, true, &store)))
 		goto out;
 	if (svc_init(store, org_name, email, password, &e) != 0) {
@@ -76,7 +80,19 @@ static int run_init(const struct cli_args *a)
 	}
 	if (demo && svc_demo_load(store, demo, password, &e) != 0) {
 		rc = cli_fail(&e);
-		fprintf(stderr, "aims: the database is initialised; the demo data may be partly loaded\n");
+		store_close(store);
+		store = NULL;
+		if (created) {
+			static const char *const suffixes[] = { "", "-wal", "-shm" };
+			char path[4096];
+			for (size_t i = 0; i < 3; i++) {
+				snprintf(path, sizeof path, "%s%s", url, suffixes[i]);
+				unlink(path);
+			}
+			fprintf(stderr, "aims: nothing was kept; fix the demo file and run init again\n");
+		} else {
+			fprintf(stderr, "aims: the database is initialised; the demo data may be partly loaded\n");
+		}
 		goto out;
 	}
 	printf("admin e-mail: %s\n", email);
