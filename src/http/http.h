@@ -91,6 +91,7 @@ enum {
 	ROUTE_API = 2,     /* JSON errors, 401 instead of a redirect */
 	ROUTE_UPLOAD = 4,  /* body up to HTTP_UPLOAD_LIMIT */
 	ROUTE_FORM = 8,    /* HTML form POST: parse fields and check _csrf */
+	ROUTE_OWN_CSRF = 16, /* the handler checks CSRF itself (sign-in: double submit) */
 };
 
 extern const struct http_route http_routes[];

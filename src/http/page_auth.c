@@ -104,8 +104,12 @@ HANDLER(page_logout)
 static void set_lang(struct http_request *r, struct http_response *res, const char *lang)
 {
 	const char *next = http_query(r, "next");
-	/* Only local paths, never another site: "/x" but not "//host". */
-	if (!next || next[0] != '/' || next[1] == '/' || strpbrk(next, "\\\r\n"))
+	/* Only local paths, never another site: "/x" but not "//host" nor "/\thost", which
+	 * browsers read as "//host" after dropping the tab. Printable ASCII only. */
+	bool local = next && next[0] == '/' && next[1] != '/' && next[1] != '\\';
+	for (const char *p = next; local && *p; p++)
+		local = *p > 0x20 && *p < 0x7f && *p != '\\';
+	if (!local)
 		next = "/";
 	http_header_add(res, "Set-Cookie", "aims_lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", lang);
 	http_redirect(res, next);

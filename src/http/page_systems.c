@@ -63,14 +63,19 @@ static void form_page(struct http_request *r, struct http_response *res, int sta
 		      const struct err *e, int64_t id)
 {
 	json_t *ctx = web_context(r, id ? "system.edit_title" : "system.new_title");
-	json_t *sel;
 	json_object_set_new(ctx, "stages", web_options(r->locale, &vocab_lifecycle_stage, json_object_get(values, "lifecycle_stage")));
-	sel = json_object_get(values, "org_role");
-	json_object_set_new(ctx, "org_roles", web_options(r->locale, &vocab_org_role, sel ? sel : json_string("deployer")));
-	sel = json_object_get(values, "decision_role");
-	json_object_set_new(ctx, "decision_roles", web_options(r->locale, &vocab_decision_role, sel ? sel : json_string("informs")));
-	sel = json_object_get(values, "human_oversight");
-	json_object_set_new(ctx, "oversights", web_options(r->locale, &vocab_human_oversight, sel ? sel : json_string("in_the_loop")));
+	/* radio groups start on the record's defaults (model/record.c) */
+	static const struct { const char *key, *field; const struct vocab *v; } radios[] = {
+		{ "org_roles", "org_role", &vocab_org_role },
+		{ "decision_roles", "decision_role", &vocab_decision_role },
+		{ "oversights", "human_oversight", &vocab_human_oversight },
+	};
+	for (size_t i = 0; i < sizeof radios / sizeof radios[0]; i++) {
+		json_t *sel = json_object_get(values, radios[i].field);
+		json_t *fallback = json_string(record_rule(&record_system, radios[i].field)->default_value);
+		json_object_set_new(ctx, radios[i].key, web_options(r->locale, radios[i].v, sel ? sel : fallback));
+		json_decref(fallback);
+	}
 	json_t *tech = json_object_get(values, "techniques");
 	json_t *tech_list = json_is_string(tech) ? json_array() : json_incref(tech);
 	if (json_is_string(tech)) {

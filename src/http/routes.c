@@ -45,7 +45,7 @@ const struct http_route http_routes[] = {
 
 	{ "GET", "/static/style.css", page_static_css, PUB },
 	{ "GET", "/login", page_login_form, PUB },
-	{ "POST", "/login", page_login_submit, PUB | FORM },
+	{ "POST", "/login", page_login_submit, PUB | FORM | ROUTE_OWN_CSRF },
 	{ "POST", "/logout", page_logout, FORM },
 	{ "GET", "/lang/ko", page_lang_ko, PUB },
 	{ "GET", "/lang/en", page_lang_en, PUB },

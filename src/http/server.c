@@ -167,15 +167,21 @@ static enum MHD_Result collect_form(void *cls, enum MHD_ValueKind kind, const ch
 	if (!key)
 		return MHD_YES;
 	if (filename) {
+		/* the file name is the client's bytes, not necessarily UTF-8 */
 		if (!r->upload)
-			r->upload = json_pack("{ss ss}", "filename", filename, "data", "");
+			r->upload = json_pack("{so ss}", "filename", json_stringn_nocheck(filename, strlen(filename)),
+					      "data", "");
+		if (!r->upload)
+			return MHD_NO;
 		const char *have = json_string_value(json_object_get(r->upload, "data"));
 		size_t n = json_string_length(json_object_get(r->upload, "data"));
 		char *joined = malloc(n + size + 1);
 		if (!joined)
 			return MHD_NO;
-		memcpy(joined, have, n);
-		memcpy(joined + n, data, size);
+		if (n)
+			memcpy(joined, have, n);
+		if (size)
+			memcpy(joined + n, data, size);
 		json_object_set_new(r->upload, "data", json_stringn_nocheck(joined, n + size));
 		free(joined);
 		return MHD_YES;
@@ -295,7 +301,7 @@ static void handle(struct conn_state *cs, struct http_response *res)
 			}
 		}
 	}
-	if (r->auth == AUTH_SESSION && is_mutation(r->method)) {
+	if (r->auth == AUTH_SESSION && is_mutation(r->method) && !(cs->route->flags & ROUTE_OWN_CSRF)) {
 		const char *sent = api && !(cs->route->flags & ROUTE_FORM) ? http_header(r, "X-CSRF-Token")
 									: http_form(r, "_csrf");
 		if (!sent || !secret_equal(sent, r->csrf)) {

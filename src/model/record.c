@@ -142,7 +142,9 @@ static int check_enum(const struct field_rule *r, json_t *v, long line, json_t *
 		return 0;
 	char allowed[512];
 	vocab_describe(r->vocab, allowed, sizeof allowed);
-	if (!json_is_string(v) || !vocab_has(r->vocab, json_string_value(v))) {
+	/* the length check refuses "deployment\0junk", which strcmp would accept */
+	if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v) ||
+	    !vocab_has(r->vocab, json_string_value(v))) {
 		err_field_code(e, line, r->name, "choice", -1, "must be one of %s", allowed);
 		return AIMS_EINVAL;
 	}

@@ -51,6 +51,17 @@ static bool admin_sees_user(const struct actor *a, json_t *user)
 	return false;
 }
 
+/* Roles on organisations the actor cannot see stay hidden: nobody sees another branch. */
+static void hide_foreign_memberships(const struct actor *a, json_t *user)
+{
+	if (a->operator || json_integer_value(json_object_get(user, "id")) == a->user_id)
+		return;
+	json_t *ms = json_object_get(user, "memberships");
+	for (size_t i = json_array_size(ms); i-- > 0;)
+		if (!actor_can_see(a, json_string_value(json_object_get(json_array_get(ms, i), "org_path"))))
+			json_array_remove(ms, i);
+}
+
 int svc_user_get(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
 	json_t *user = NULL;
@@ -60,6 +71,8 @@ int svc_user_get(struct store *s, const struct actor *a, int64_t id, json_t **ou
 		rc = attach_memberships(s, user, e);
 	if (!rc && a->user_id != id && !admin_sees_user(a, user))
 		rc = err_set(e, AIMS_ENOTFOUND, "no such user");
+	if (!rc)
+		hide_foreign_memberships(a, user);
 	if (rc) {
 		json_decref(user);
 		return rc;
@@ -85,8 +98,10 @@ int svc_user_list(struct store *s, const struct actor *a, json_t **out, struct e
 	json_array_foreach(all, i, user) {
 		if ((rc = attach_memberships(s, user, e)))
 			break;
-		if (admin_sees_user(a, user))
+		if (admin_sees_user(a, user)) {
+			hide_foreign_memberships(a, user);
 			json_array_append(visible, user);
+		}
 	}
 	json_decref(all);
 	if (rc) {

@@ -350,7 +350,7 @@ function checkExpect(exp, res) {
 
 // ---------------------------------------------------------------- steps
 
-const KNOWN_STEP_KEYS = new Set(['name', 'as', 'method', 'path', 'headers', 'body', 'form', 'raw', 'raw_repeat', 'expect', 'save', 'comment']);
+const KNOWN_STEP_KEYS = new Set(['name', 'as', 'method', 'path', 'headers', 'body', 'form', 'raw', 'raw_latin1', 'raw_repeat', 'expect', 'save', 'comment']);
 
 async function ensureSession(ctx, actor, scope) {
   if (ctx.sessions.has(actor)) return ctx.sessions.get(actor);
@@ -403,7 +403,7 @@ async function runStep(ctx, scope, step) {
   if (typeof step.path !== 'string') throw new Error('step has no "path" (test file error)');
   const urlPath = subst(step.path, scope);
   let body = null;
-  const bodyKinds = ['body', 'form', 'raw', 'raw_repeat'].filter((k) => k in step);
+  const bodyKinds = ['body', 'form', 'raw', 'raw_latin1', 'raw_repeat'].filter((k) => k in step);
   if (bodyKinds.length > 1) throw new Error(`step has more than one of ${bodyKinds.join(', ')} (test file error)`);
   if ('body' in step) {
     body = Buffer.from(JSON.stringify(subst(step.body, scope)));
@@ -415,6 +415,11 @@ async function runStep(ctx, scope, step) {
     let r = subst(step.raw, scope);
     if (Array.isArray(r)) r = `${r.join('\n')}\n`;
     body = Buffer.from(String(r));
+  } else if ('raw_latin1' in step) {
+    // each character U+0000..U+00FF is one byte: for bodies that are not UTF-8
+    let r = subst(step.raw_latin1, scope);
+    if (Array.isArray(r)) r = r.join('\r\n');
+    body = Buffer.from(String(r), 'latin1');
   } else if ('raw_repeat' in step) {
     const rr = subst(step.raw_repeat, scope);
     body = Buffer.from(`${rr.prefix ?? ''}${String(rr.text).repeat(rr.times)}${rr.suffix ?? ''}`);
