@@ -206,8 +206,36 @@ HANDLER(page_system_show)
 	web_label_system(r->locale, sys);
 	size_t i;
 	json_t *h;
+	/* Ids in the history read better as names: organisations the reader can see, and
+	 * the current owner; any other id stays as "#id". */
+	json_t *org_names = json_object(), *orgs = NULL;
+	if (svc_org_list(r->store, &r->actor, &orgs, &e) == 0) {
+		size_t k;
+		json_t *org;
+		json_array_foreach(orgs, k, org) {
+			char id[24];
+			snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(org, "id")));
+			json_object_set(org_names, id, json_object_get(org, "name"));
+		}
+	}
+	err_release(&e);
+	json_decref(orgs);
+	char owner_id[24];
+	snprintf(owner_id, sizeof owner_id, "%lld", (long long)json_integer_value(json_object_get(sys, "owner_user_id")));
 	json_array_foreach(history, i, h) {
 		const char *field = json_string_value(json_object_get(h, "field"));
+		static const char *const sides[] = { "old_value", "new_value" };
+		for (int k = 0; k < 2 && (!strcmp(field, "org_id") || !strcmp(field, "owner_user_id")); k++) {
+			const char *id = json_string_value(json_object_get(h, sides[k]));
+			json_t *name = !id ? NULL
+				     : !strcmp(field, "org_id") ? json_object_get(org_names, id)
+				     : !strcmp(id, owner_id) ? json_object_get(sys, "owner_name")
+							     : NULL;
+			if (id)
+				json_object_set_new(h, sides[k], name && json_string_length(name)
+									 ? json_sprintf("%s (#%s)", json_string_value(name), id)
+									 : json_sprintf("#%s", id));
+		}
 		char key[96];
 		snprintf(key, sizeof key, "field.%s", field);
 		json_object_set_new(h, "field_label", json_string(!strcmp(field, "*") ? web_string(r->locale, "history.created")
