@@ -243,6 +243,7 @@ HANDLER(page_system_show)
 		json_object_set_new(h, "created", json_boolean(!strcmp(field, "*")));
 		web_time(h, "at");
 	}
+	json_decref(org_names);
 	json_t *ctx = web_context(r, "system.title");
 	json_object_set_new(ctx, "title", json_copy(json_object_get(sys, "name")));
 	json_object_set_new(ctx, "system", sys);
