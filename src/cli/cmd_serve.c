@@ -68,7 +68,6 @@ static int run_serve(const struct cli_args *a)
 	int rc = 0;
 
 	memset(&cfg, 0, sizeof cfg);
-	cfg.log_json = true;
 	cfg.listen = cli_opt_env(a, "listen", "AIMS_LISTEN");
 	if (!cfg.listen)
 		cfg.listen = SERVE_DEFAULT_LISTEN;

@@ -92,10 +92,7 @@ static void orgs_page(struct http_request *r, struct http_response *res, int sta
 	json_object_set_new(ctx, "kinds", web_options(r->locale, &vocab_org_kind, kind ? kind : default_kind));
 	json_decref(default_kind);
 	json_object_set(ctx, "values", r->form);
-	if (e && e->code) {
-		json_object_set_new(ctx, "errors", web_field_errors(r->locale, e));
-		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
-	}
+	web_put_errors(ctx, r->locale, e);
 	web_page(r, res, status, "orgs.html", ctx);
 	err_release(&le);
 }
@@ -163,10 +160,7 @@ static void users_page(struct http_request *r, struct http_response *res, int st
 	json_object_set_new(ctx, "orgs", admin_orgs);
 	json_object_set_new(ctx, "roles", web_options(r->locale, &vocab_role, json_object_get(r->form, "role")));
 	json_object_set(ctx, "values", r->form);
-	if (e && e->code) {
-		json_object_set_new(ctx, "errors", web_field_errors(r->locale, e));
-		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
-	}
+	web_put_errors(ctx, r->locale, e);
 	web_page(r, res, status, "users.html", ctx);
 	err_release(&le);
 }
@@ -213,8 +207,7 @@ static void user_page(struct http_request *r, struct http_response *res, int sta
 	json_object_set_new(ctx, "user", user);
 	json_object_set_new(ctx, "orgs", admin_orgs);
 	json_object_set_new(ctx, "roles", web_options(r->locale, &vocab_role, NULL));
-	if (e && e->code)
-		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
+	web_put_errors(ctx, r->locale, e);
 	web_page(r, res, status, "user_show.html", ctx);
 	err_release(&le);
 }
@@ -286,10 +279,7 @@ static void tokens_page(struct http_request *r, struct http_response *res, int s
 	json_object_set_new(ctx, "tokens", tokens ? tokens : json_array());
 	if (created)
 		json_object_set(ctx, "created", created);
-	if (e && e->code) {
-		json_object_set_new(ctx, "errors", web_field_errors(r->locale, e));
-		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
-	}
+	web_put_errors(ctx, r->locale, e);
 	web_page(r, res, status, "tokens.html", ctx);
 	err_release(&le);
 }

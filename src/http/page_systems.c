@@ -100,11 +100,7 @@ static void form_page(struct http_request *r, struct http_response *res, int sta
 	} else {
 		json_object_set_new(ctx, "action", json_string("/systems"));
 	}
-	if (e && e->code) {
-		json_object_set_new(ctx, "errors", web_field_errors(r->locale, e));
-		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, e));
-		json_object_set_new(ctx, "error_list", web_error_list(r->locale, e));
-	}
+	web_put_errors(ctx, r->locale, e);
 	web_page(r, res, status, "system_form.html", ctx);
 }
 
@@ -378,11 +374,9 @@ HANDLER(page_import_submit)
 	} else if (svc_system_import_csv(r->store, &r->actor, data, len, &out, &e) == 0) {
 		json_object_set(ctx, "result", out);
 	}
-	if (e.code) {
+	if (e.code)
 		status = http_status_of(e.code);
-		json_object_set_new(ctx, "error_summary", web_error_summary(r->locale, &e));
-		json_object_set_new(ctx, "error_list", web_error_list(r->locale, &e));
-	}
+	web_put_errors(ctx, r->locale, &e);
 	web_page(r, res, status, "import.html", ctx);
 	json_decref(out);
 	err_release(&e);

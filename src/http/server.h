@@ -11,7 +11,6 @@ struct http_config {
 	const char *listen;      /* --listen / AIMS_LISTEN, "127.0.0.1:8080"; port 0 picks a free one */
 	int threads;             /* --threads / AIMS_THREADS; 0: number of CPUs */
 	bool secure_cookies;     /* --secure-cookies / AIMS_SECURE_COOKIES=1: behind TLS */
-	bool log_json;           /* always true for now: one JSON line per request on stderr */
 	int shutdown_grace_s;    /* --shutdown-grace / AIMS_SHUTDOWN_GRACE: wait for in-flight requests */
 };
 

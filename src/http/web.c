@@ -291,3 +291,12 @@ void web_csrf_failed(struct http_request *r, struct http_response *res)
 	err_set(&e, AIMS_EFORBIDDEN, "%s", web_string(r->locale, "error.csrf"));
 	web_error_page(r, res, &e);
 }
+
+void web_put_errors(json_t *ctx, const char *locale, const struct err *e)
+{
+	if (!e || !e->code)
+		return;
+	json_object_set_new(ctx, "errors", web_field_errors(locale, e));
+	json_object_set_new(ctx, "error_summary", web_error_summary(locale, e));
+	json_object_set_new(ctx, "error_list", web_error_list(locale, e));
+}

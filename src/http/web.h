@@ -36,6 +36,9 @@ void web_page(struct http_request *r, struct http_response *res, int status, con
 /* Field errors of e as {field: message} for forms, worded in locale when the error
  * has a code (web/i18n "errors.<code>"). */
 json_t *web_field_errors(const char *locale, const struct err *e);
+/* Puts e into a page context, when it is set: "errors" {field: message},
+ * "error_summary" (one sentence) and "error_list" (for summaries), all in locale. */
+void web_put_errors(json_t *ctx, const char *locale, const struct err *e);
 /* One sentence in locale saying what went wrong (for the box above a form). */
 json_t *web_error_summary(const char *locale, const struct err *e);
 /* Field errors of e as a list for summaries: each with "label" (the field's UI name)

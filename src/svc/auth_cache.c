@@ -53,7 +53,7 @@ static int copy_actor(struct actor *to, const struct actor *from)
 	return 0;
 }
 
-bool svc_auth_cache_get(const char *key, int64_t epoch, struct actor *a, char csrf[65])
+static bool cache_get(const char *key, int64_t epoch, struct actor *a, char csrf[65])
 {
 	bool hit = false;
 	struct cached *c = &table[slot_of(key)];
@@ -66,7 +66,7 @@ bool svc_auth_cache_get(const char *key, int64_t epoch, struct actor *a, char cs
 	return hit;
 }
 
-void svc_auth_cache_put(const char *key, int64_t epoch, const struct actor *a, const char *csrf)
+static void cache_put(const char *key, int64_t epoch, const struct actor *a, const char *csrf)
 {
 	struct actor copy;
 	if (copy_actor(&copy, a))
@@ -109,7 +109,7 @@ int svc_authenticate(struct store *s, const char *kind, const char *credential, 
 	int rc = store_auth_epoch(s, &epoch, e);
 	if (rc)
 		return rc;
-	if (svc_auth_cache_get(key, epoch, a, csrf_out))
+	if (cache_get(key, epoch, a, csrf_out))
 		return 0;
 	if (strcmp(kind, "token") == 0)
 		rc = svc_token_resolve(s, credential, &user_id, e);
@@ -120,6 +120,6 @@ int svc_authenticate(struct store *s, const char *kind, const char *credential, 
 	if (rc == AIMS_ENOTFOUND)
 		rc = err_set(e, AIMS_EUNAUTH, "the account is disabled or gone");
 	if (!rc)
-		svc_auth_cache_put(key, epoch, a, strcmp(kind, "token") ? csrf_out : NULL);
+		cache_put(key, epoch, a, strcmp(kind, "token") ? csrf_out : NULL);
 	return rc;
 }

@@ -56,8 +56,6 @@ int svc_authenticate(struct store *s, const char *kind, const char *credential, 
 		     char csrf_out[65], struct err *e);
 /* Empties the credential cache (tests; a server never needs to). */
 void svc_auth_cache_clear(void);
-bool svc_auth_cache_get(const char *key, int64_t epoch, struct actor *a, char csrf[65]);
-void svc_auth_cache_put(const char *key, int64_t epoch, const struct actor *a, const char *csrf);
 
 /* Resolves "aims_..." bearer tokens. */
 int svc_token_resolve(struct store *s, const char *token, int64_t *user_id, struct err *e);
