@@ -2,7 +2,12 @@
 # run-all.sh: every test suite of `make check`, in order, each also under
 # AddressSanitizer + UndefinedBehaviorSanitizer where it runs C code:
 #   unit (cmocka) · unit-asan · api (data-driven HTTP cases) · api-asan ·
-#   shutdown (graceful stop) and cli (the command line), both under ASan · e2e (browser)
+#   shutdown (graceful stop) and cli (the command line), both under ASan ·
+#   multi (two servers, one SQLite file) · e2e (browser) ·
+#   then on a throw-away PostgreSQL cluster of its own (tools/pg-temp.sh), each suite
+#   in a fresh database: unit-pg and unit-pg-asan (the store conformance tests),
+#   api-pg and api-pg-asan (every API case), multi-pg (two servers, one database)
+#   and copy-pg (aims db copy SQLite → PostgreSQL).
 # It runs all suites even when one fails, then prints one summary line for all of
 # them together, alone on its line: "N passed, N failed". Exit status 1 on any failure.
 set -uo pipefail
@@ -11,7 +16,10 @@ cd "$(dirname "$0")/.."
 total_pass=0
 total_fail=0
 work="$(mktemp -d /tmp/aims-check.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+pg_dir="$(mktemp -d /tmp/aims-pg.XXXXXX)"
+# The cluster is stopped and removed at exit, also when a suite fails or crashes.
+cleanup() { bash tools/pg-temp.sh stop "$pg_dir"; rm -rf "$work"; }
+trap cleanup EXIT
 
 add() { # suite passed failed
   printf '%-10s %s passed, %s failed\n' "$1:" "$2" "$3"
@@ -23,30 +31,37 @@ add() { # suite passed failed
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
-run_unit() { # suite dir
-  local suite="$1" dir="$2" pass=0 fail=0
-  for t in "$dir"/test_*; do
-    [ -x "$t" ] || continue
-    local log="$work/$suite-$(basename "$t").log" status=0
-    "$t" >"$log" 2>&1 || status=$?
-    local p f
-    p=$(grep -oE '\[  PASSED  \] [0-9]+' "$log" | awk '{s += $NF} END {print s + 0}')
-    f=$(grep -oE '\[  FAILED  \] [0-9]+' "$log" | awk '{s += $NF} END {print s + 0}')
-    # A crash, a sanitizer report or a non-zero exit always counts as a failure.
-    if [ "$status" -ne 0 ] || grep -qE 'Sanitizer|runtime error' "$log"; then
-      [ "$f" -eq 0 ] && f=1
-      echo "  $(basename "$t") failed (exit $status):"
-      grep -E 'FAILED|ERROR|runtime error|Sanitizer' "$log" | head -20 | sed 's/^/    /'
-    fi
-    pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
-  done
-  add "$suite" "$pass" "$fail"
+unit_pass=0
+unit_fail=0
+run_cmocka() { # suite binary: adds to unit_pass / unit_fail
+  local suite="$1" t="$2"
+  local log="$work/$suite-$(basename "$t").log" status=0
+  "$t" >"$log" 2>&1 || status=$?
+  local p f
+  p=$(grep -oE '\[  PASSED  \] [0-9]+' "$log" | awk '{s += $NF} END {print s + 0}')
+  f=$(grep -oE '\[  FAILED  \] [0-9]+' "$log" | awk '{s += $NF} END {print s + 0}')
+  # A crash, a sanitizer report or a non-zero exit always counts as a failure.
+  if [ "$status" -ne 0 ] || grep -qE 'Sanitizer|runtime error' "$log"; then
+    [ "$f" -eq 0 ] && f=1
+    echo "  $(basename "$t") failed (exit $status):"
+    grep -E 'FAILED|ERROR|runtime error|Sanitizer' "$log" | head -20 | sed 's/^/    /'
+  fi
+  unit_pass=$((unit_pass + ${p:-0})); unit_fail=$((unit_fail + ${f:-0}))
 }
 
-run_node_suite() { # suite script aims
+run_unit() { # suite dir
+  unit_pass=0; unit_fail=0
+  for t in "$2"/test_*; do
+    [ -x "$t" ] && run_cmocka "$1" "$t"
+  done
+  add "$1" "$unit_pass" "$unit_fail"
+}
+
+run_node_suite() { # suite script aims [extra arguments...]
   local suite="$1" script="$2" aims="$3" dir="$work/$1"
+  shift 3
   mkdir -p "$dir"
-  node "$script" --aims "$aims" --tmp "$dir" || true
+  node "$script" --aims "$aims" --tmp "$dir" "$@" || true
   if [ -f "$dir/result.txt" ]; then
     read -r p f <"$dir/result.txt"
     add "$suite" "$p" "$f"
@@ -62,7 +77,40 @@ run_node_suite api tests/api/run.mjs build/aims
 run_node_suite api-asan tests/api/run.mjs build/asan/aims
 run_node_suite shutdown tests/api/shutdown.mjs build/asan/aims
 run_node_suite cli tests/api/cli.mjs build/asan/aims
+run_node_suite multi tests/api/multi.mjs build/aims
 run_node_suite e2e tests/e2e/run.mjs build/aims
+
+# ---- the same on PostgreSQL -------------------------------------------------
+pg_url() { bash tools/pg-temp.sh createdb "$pg_dir" "$1"; }
+run_pg_suite() { # suite script aims: in a fresh database named after the suite
+  local url
+  if url="$(pg_url "aims_${1//-/_}")"; then
+    run_node_suite "$1" "$2" "$3" --db "$url"
+  else
+    echo "  $1: could not create its database"
+    add "$1" 0 1
+  fi
+}
+if bash tools/pg-temp.sh start "$pg_dir" >"$work/pg-start.log" 2>&1; then
+  for build in "" asan; do
+    suite="unit-pg${build:+-$build}"
+    unit_pass=0; unit_fail=0
+    if url="$(pg_url "aims_${suite//-/_}")"; then
+      AIMS_TEST_DB_URL="$url" run_cmocka "$suite" "build/${build:+$build/}tests/test_store"
+    else
+      unit_fail=1
+    fi
+    add "$suite" "$unit_pass" "$unit_fail"
+  done
+  run_pg_suite api-pg tests/api/run.mjs build/aims
+  run_pg_suite api-pg-asan tests/api/run.mjs build/asan/aims
+  run_pg_suite multi-pg tests/api/multi.mjs build/asan/aims
+  run_pg_suite copy-pg tests/api/copy.mjs build/asan/aims
+else
+  echo "  PostgreSQL did not start; every PostgreSQL suite counts as failed:"
+  sed 's/^/    /' "$work/pg-start.log" | tail -20
+  add postgres 0 1
+fi
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

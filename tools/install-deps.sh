@@ -9,6 +9,8 @@ packages=(
   build-essential pkg-config            # compiler, make, flags of the libraries below
   libmicrohttpd-dev                     # HTTP server
   libsqlite3-dev sqlite3                # embedded store (and its shell for operators)
+  libpq-dev                             # PostgreSQL client library (the pg backend)
+  postgresql                            # server for the tests on PostgreSQL (make check starts its own)
   libjansson-dev                        # JSON
   libsodium-dev                         # argon2id, random, constant-time compare
   libssl-dev                            # SHA-256 (libcrypto)

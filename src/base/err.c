@@ -92,6 +92,7 @@ const char *err_code_name(int code)
 	case AIMS_ETHROTTLED: return "too many attempts";
 	case AIMS_ESTORE: return "database error";
 	case AIMS_EIO: return "input/output error";
+	case AIMS_ERETRY: return "busy, try again";
 	}
 	return "error";
 }

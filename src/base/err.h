@@ -27,6 +27,7 @@ enum aims_status {
 	AIMS_ETHROTTLED = -9, /* too many attempts: 429 */
 	AIMS_ESTORE = -10,    /* database failure: 500 */
 	AIMS_EIO = -11,       /* file or network failure */
+	AIMS_ERETRY = -12,    /* a concurrent transaction got in the way: run the use case again; 503 */
 };
 
 struct err {

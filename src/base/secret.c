@@ -60,3 +60,8 @@ bool secret_equal(const char *a, const char *b)
 		return false;
 	return sodium_memcmp(a, b, la) == 0;
 }
+
+uint32_t secret_random_below(uint32_t upper)
+{
+	return upper ? randombytes_uniform(upper) : 0;
+}

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SECRET_TOKEN_CHARS 43 /* 32 random bytes as unpadded base64url */
 #define SECRET_SHA256_HEX 65  /* 64 hex digits + NUL */
@@ -19,6 +20,8 @@ int secret_init(void);
 void secret_random_token(char out[SECRET_TOKEN_CHARS + 1]);
 /* A readable random password of 20 characters into out[21]. */
 void secret_random_password(char out[21]);
+/* A uniformly random number in [0, upper). */
+uint32_t secret_random_below(uint32_t upper);
 void secret_sha256_hex(const void *data, size_t n, char out[SECRET_SHA256_HEX]);
 /* argon2id (libsodium interactive limits). Returns 0 or AIMS_ENOMEM. */
 int secret_password_hash(const char *password, char out[SECRET_PWHASH_MAX]);

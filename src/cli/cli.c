@@ -40,7 +40,7 @@ static const struct cli_command cli_cmd_help = {
 
 static const struct cli_command *const top_commands[] = {
 	&cli_cmd_init, &cli_cmd_serve, &cli_cmd_org, &cli_cmd_user, &cli_cmd_token, &cli_cmd_system,
-	&cli_cmd_help, NULL,
+	&cli_cmd_db, &cli_cmd_backup, &cli_cmd_help, NULL,
 };
 
 static const struct cli_command cli_root = {
@@ -370,14 +370,19 @@ int cli_db_url(const struct cli_args *a, const char **url)
 
 int cli_store_open(const struct cli_args *a, bool create, struct store **out)
 {
-	struct err e = ERR_INIT;
 	const char *url = NULL;
 	int rc = cli_db_url(a, &url);
 	*out = NULL;
-	if (rc)
-		return rc;
+	return rc ? rc : cli_store_open_url(url, create, out);
+}
+
+int cli_store_open_url(const char *url, bool create, struct store **out)
+{
+	struct err e = ERR_INIT;
+	int rc = 0;
+	*out = NULL;
 	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
-	if (!create && strncmp(url, "postgres", 8) != 0 && strcmp(path, ":memory:") != 0 &&
+	if (!create && !store_url_is_postgres(url) && strcmp(path, ":memory:") != 0 &&
 	    access(path, F_OK) != 0)
 		return cli_failf("database %s does not exist; create it with 'aims init --db %s'", path, path);
 	if (store_open(url, out, &e) != 0)

@@ -68,7 +68,7 @@ struct cli_args {
 };
 
 /* Option rows shared by many commands. */
-#define CLI_OPT_DB { "db", "PATH", "database file (default: $AIMS_DB)" }
+#define CLI_OPT_DB { "db", "URL", "database: an SQLite file PATH or postgresql://... (default: $AIMS_DB)" }
 #define CLI_OPT_END { NULL, NULL, NULL }
 
 /* The commands, one group or leaf per cmd_*.c file. */
@@ -78,6 +78,8 @@ extern const struct cli_command cli_cmd_org;
 extern const struct cli_command cli_cmd_user;
 extern const struct cli_command cli_cmd_token;
 extern const struct cli_command cli_cmd_system;
+extern const struct cli_command cli_cmd_db;
+extern const struct cli_command cli_cmd_backup;
 
 /* ---- options (cli.c) ---- */
 
@@ -121,6 +123,8 @@ int cli_db_url(const struct cli_args *a, const char **url);
 /* Opens the store of --db/AIMS_DB. Unless create, a missing SQLite file is an error
  * (store_open would silently create an empty database from a typo). */
 int cli_store_open(const struct cli_args *a, bool create, struct store **out);
+/* The same for a URL given another way (aims db copy --from/--to). */
+int cli_store_open_url(const char *url, bool create, struct store **out);
 /* Opens the store, runs a listing use case as the local operator and prints its
  * JSON: the body of `aims org list` and `aims user list`. */
 int cli_run_operator_list(const struct cli_args *a,

@@ -119,6 +119,7 @@ const char *http_reason(int status)
 	case 422: return "Unprocessable Content";
 	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
 	}
 	return "Error";
 }
@@ -145,6 +146,7 @@ int http_status_of(int code)
 	case AIMS_ECONFLICT: return 409;
 	case AIMS_ETOOBIG: return 413;
 	case AIMS_ETHROTTLED: return 429;
+	case AIMS_ERETRY: return 503;
 	}
 	return 500;
 }
@@ -161,6 +163,9 @@ void http_problem_err(struct http_response *res, const struct err *e)
 		free(text);
 		json_decref(line);
 	}
+	/* Still busy after svc's own retries: the client may try again shortly. */
+	if (e->code == AIMS_ERETRY)
+		http_header_add(res, "Retry-After", "1");
 	http_problem(res, status, status == 500 ? "internal error; the administrator can find it in the log" : e->message,
 		     e->fields);
 }

@@ -29,10 +29,15 @@
 
 struct store;
 
-/* Opens (creating if needed) the database at url and applies pending migrations. */
+/*
+ * Opens (creating if needed) the database at url and applies pending migrations.
+ * url: "postgresql://..." (libpq URI) for PostgreSQL; "sqlite:PATH" or PATH for SQLite.
+ */
 int store_open(const char *url, struct store **out, struct err *e);
+/* Whether url names a PostgreSQL database (else it is an SQLite file). */
+bool store_url_is_postgres(const char *url);
 void store_close(struct store *s);
-/* The backend's name ("sqlite") and the applied schema version, for `aims --version` and /healthz. */
+/* The backend's name ("sqlite" or "postgresql") and the applied schema version, for `aims --version` and /healthz. */
 const char *store_backend(const struct store *s);
 
 int store_tx_begin(struct store *s, struct err *e);
@@ -158,5 +163,34 @@ int store_auth_event_add(struct store *s, const char *at, const char *kind, cons
 /* Failed sign-ins since `since` for the e-mail and for the address. */
 int store_auth_failures(struct store *s, const char *email, const char *address, const char *since,
 			int64_t *by_email, int64_t *by_address, struct err *e);
+
+/* ---- whole-installation operations (aims db copy, aims backup) ----
+ * These work on tables as rows, not on domain objects, so that one installation can
+ * move to another backend unchanged; only the operator's CLI reaches them. */
+
+struct store_table {
+	const char *name;
+	const char *order;  /* primary-key order (SQL shared by both backends) */
+	bool has_id;        /* an "id" column whose generator continues after a copy */
+	bool derived;       /* kept by triggers from other tables: verified, never copied */
+};
+/* Every table of an installation in an order that satisfies foreign keys; ends with
+ * a NULL name. schema_migrations and auth_epoch belong to the database, not the data. */
+extern const struct store_table store_tables[];
+
+/* Called once per row with the row as {column: value}; a non-zero return stops. */
+typedef int (*store_row_fn)(void *ctx, json_t *row, struct err *e);
+/* Every row of table (one of store_tables) in its primary-key order. */
+int store_table_each(struct store *s, const struct store_table *t, store_row_fn fn, void *ctx,
+		     struct err *e);
+/* Inserts one row as store_table_each gave it, ids included. Inside a transaction. */
+int store_table_insert(struct store *s, const struct store_table *t, json_t *row, struct err *e);
+/* After inserting rows with explicit ids: new rows get ids above the largest. */
+int store_table_finish(struct store *s, const struct store_table *t, struct err *e);
+int store_table_count(struct store *s, const struct store_table *t, int64_t *count, struct err *e);
+/* A consistent copy of the whole database to a new file at path, taken while the
+ * database is in use (SQLite's online backup API). PostgreSQL: AIMS_EINVAL, since
+ * pg_dump does this better (docs/operations.md). */
+int store_backup(struct store *s, const char *path, struct err *e);
 
 #endif

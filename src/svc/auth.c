@@ -80,7 +80,7 @@ static void session_expiry(char out[CLOCK_ISO_LEN])
 	clock_iso(time(NULL) + SVC_SESSION_HOURS * 3600, out);
 }
 
-int svc_login(struct store *s, const char *email_raw, const char *password, const char *address,
+static int login_once(struct store *s, const char *email_raw, const char *password, const char *address,
 	      char cookie_out[64], int64_t *user_id, int *retry_after_s, struct err *e)
 {
 	char now[CLOCK_ISO_LEN], since[CLOCK_ISO_LEN], expires[CLOCK_ISO_LEN];
@@ -153,6 +153,16 @@ done:
 	return rc;
 }
 
+int svc_login(struct store *s, const char *email_raw, const char *password, const char *address,
+	      char cookie_out[64], int64_t *user_id, int *retry_after_s, struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = login_once(s, email_raw, password, address, cookie_out, user_id, retry_after_s, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
+}
+
 int svc_session_resolve(struct store *s, const char *cookie, int64_t *user_id, char csrf_out[65],
 			struct err *e)
 {
@@ -167,7 +177,7 @@ int svc_session_resolve(struct store *s, const char *cookie, int64_t *user_id, c
 	return rc;
 }
 
-int svc_logout(struct store *s, const char *cookie, int64_t user_id, const char *address,
+static int logout_once(struct store *s, const char *cookie, int64_t user_id, const char *address,
 	       struct err *e)
 {
 	char hash[SECRET_SHA256_HEX], now[CLOCK_ISO_LEN];
@@ -180,6 +190,16 @@ int svc_logout(struct store *s, const char *cookie, int64_t user_id, const char 
 	if (!rc)
 		rc = store_auth_event_add(s, now, "logout", NULL, user_id, address, NULL, e);
 	return svc_finish(s, rc, e);
+}
+
+int svc_logout(struct store *s, const char *cookie, int64_t user_id, const char *address,
+	       struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = logout_once(s, cookie, user_id, address, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
 }
 
 int svc_token_resolve(struct store *s, const char *token, int64_t *user_id, struct err *e)
@@ -196,7 +216,7 @@ int svc_token_resolve(struct store *s, const char *token, int64_t *user_id, stru
 	return rc;
 }
 
-int svc_token_create(struct store *s, const struct actor *a, const char *target_email,
+static int token_create_once(struct store *s, const struct actor *a, const char *target_email,
 		     const char *name_raw, json_t **out, struct err *e)
 {
 	char now[CLOCK_ISO_LEN], secret[SECRET_TOKEN_CHARS + 1], token[64], hash[SECRET_SHA256_HEX];
@@ -250,12 +270,22 @@ out:
 	return rc;
 }
 
+int svc_token_create(struct store *s, const struct actor *a, const char *target_email,
+		     const char *name_raw, json_t **out, struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = token_create_once(s, a, target_email, name_raw, out, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
+}
+
 int svc_token_list(struct store *s, const struct actor *a, json_t **out, struct err *e)
 {
 	return store_token_list(s, a->user_id, out, e);
 }
 
-int svc_token_revoke(struct store *s, const struct actor *a, int64_t token_id, struct err *e)
+static int token_revoke_once(struct store *s, const struct actor *a, int64_t token_id, struct err *e)
 {
 	char now[CLOCK_ISO_LEN];
 	char detail[32];
@@ -268,6 +298,15 @@ int svc_token_revoke(struct store *s, const struct actor *a, int64_t token_id, s
 	if (!rc)
 		rc = store_auth_event_add(s, now, "token_revoked", a->email, a->user_id, NULL, detail, e);
 	return svc_finish(s, rc, e);
+}
+
+int svc_token_revoke(struct store *s, const struct actor *a, int64_t token_id, struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = token_revoke_once(s, a, token_id, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
 }
 
 /*
@@ -295,7 +334,7 @@ static bool may_manage_user(struct store *s, const struct actor *a, int64_t user
 	return a->user_id == user_id || svc_admin_over_user(s, a, user_id, e);
 }
 
-int svc_password_set(struct store *s, const struct actor *a, const char *email, const char *password,
+static int password_set_once(struct store *s, const struct actor *a, const char *email, const char *password,
 		     struct err *e)
 {
 	char now[CLOCK_ISO_LEN], hash[SECRET_PWHASH_MAX];
@@ -337,7 +376,17 @@ out:
 	return rc;
 }
 
-int svc_init(struct store *s, const char *org_name, const char *admin_email, const char *password,
+int svc_password_set(struct store *s, const struct actor *a, const char *email, const char *password,
+		     struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = password_set_once(s, a, email, password, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
+}
+
+static int init_once(struct store *s, const char *org_name, const char *admin_email, const char *password,
 	     struct err *e)
 {
 	char now[CLOCK_ISO_LEN], hash[SECRET_PWHASH_MAX];
@@ -391,5 +440,15 @@ int svc_init(struct store *s, const char *org_name, const char *admin_email, con
 	rc = svc_finish(s, rc, e);
 	json_decref(user);
 	json_decref(org);
+	return rc;
+}
+
+int svc_init(struct store *s, const char *org_name, const char *admin_email, const char *password,
+	     struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = init_once(s, org_name, admin_email, password, e);
+	while (svc_retry(rc, &attempt, e));
 	return rc;
 }

@@ -1,12 +1,14 @@
 /*
- * common.c: scope building, history diffs and the commit-or-rollback ending shared
- * by the use cases.
+ * common.c: scope building, history diffs, the commit-or-rollback ending and the
+ * retry rule shared by the use cases.
  */
 #include "svc/internal.h"
 #include "base/buf.h"
+#include "base/secret.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void svc_scope_of(const struct actor *a, struct svc_scope *out)
 {
@@ -110,4 +112,18 @@ int svc_finish(struct store *s, int rc, struct err *e)
 	if (rc)
 		store_tx_rollback(s);
 	return rc;
+}
+
+bool svc_retry(int rc, int *attempt, struct err *e)
+{
+	if (rc != AIMS_ERETRY || *attempt + 1 >= SVC_TX_ATTEMPTS)
+		return false;
+	(*attempt)++;
+	err_release(e);
+	/* 0.5–1.5 ms, 1–3 ms, 2–6 ms, ...: jittered exponential backoff. */
+	uint32_t base_us = 1000u << (*attempt - 1);
+	uint32_t wait_us = base_us / 2 + secret_random_below(2 * base_us);
+	struct timespec ts = { .tv_sec = wait_us / 1000000u, .tv_nsec = (long)(wait_us % 1000000u) * 1000 };
+	nanosleep(&ts, NULL);
+	return true;
 }

@@ -32,6 +32,16 @@ int svc_system_create_in_tx(struct store *s, const struct actor *a, json_t *inpu
 /* True when the actor is admin over every role the user holds (or is the operator). */
 bool svc_admin_over_user(struct store *s, const struct actor *a, int64_t user_id, struct err *e);
 
+/*
+ * Whether to run a use case again: true when rc is AIMS_ERETRY (the store reported a
+ * serialisation failure, so the transaction was rolled back whole) and fewer than
+ * SVC_TX_ATTEMPTS runs were made. Then e is emptied and the caller waits a short,
+ * random, growing time, so two colliding requests do not collide again. Use as
+ *   do rc = X_once(...); while (svc_retry(rc, &attempt, e));
+ */
+#define SVC_TX_ATTEMPTS 8
+bool svc_retry(int rc, int *attempt, struct err *e);
+
 /* Returns rc after rolling back when rc is an error; for `goto out` paths. */
 int svc_finish(struct store *s, int rc, struct err *e);
 

@@ -22,7 +22,7 @@ int svc_org_get(struct store *s, const struct actor *a, int64_t id, json_t **out
 	return 0;
 }
 
-int svc_org_create(struct store *s, const struct actor *a, json_t *input, json_t **out, struct err *e)
+static int org_create_once(struct store *s, const struct actor *a, json_t *input, json_t **out, struct err *e)
 {
 	char now[CLOCK_ISO_LEN];
 	json_t *fields = NULL, *parent = NULL;
@@ -72,7 +72,16 @@ out:
 	return rc;
 }
 
-int svc_org_update(struct store *s, const struct actor *a, int64_t id, json_t *input, json_t **out,
+int svc_org_create(struct store *s, const struct actor *a, json_t *input, json_t **out, struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = org_create_once(s, a, input, out, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
+}
+
+static int org_update_once(struct store *s, const struct actor *a, int64_t id, json_t *input, json_t **out,
 		   struct err *e)
 {
 	char now[CLOCK_ISO_LEN];
@@ -112,6 +121,16 @@ out:
 	}
 	json_decref(fields);
 	json_decref(before);
+	return rc;
+}
+
+int svc_org_update(struct store *s, const struct actor *a, int64_t id, json_t *input, json_t **out,
+		   struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = org_update_once(s, a, id, input, out, e);
+	while (svc_retry(rc, &attempt, e));
 	return rc;
 }
 

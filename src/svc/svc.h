@@ -130,4 +130,16 @@ int svc_dashboard(struct store *s, const struct actor *a, json_t **out, struct e
  * every demo user gets `password`. */
 int svc_demo_load(struct store *s, const char *path, const char *password, struct err *e);
 
+/* ---- whole installations (svc/dbcopy.c): operator tasks, CLI only ---- */
+/* Per table of store_tables: [{table, rows, sha256}], from one read snapshot. */
+int svc_db_checksums(struct store *s, json_t **out, struct err *e);
+/*
+ * Copies every row of `from` into the empty database `to` (one transaction), then
+ * compares row counts and checksums table by table. *report (also on a mismatch):
+ * {match, tables:[{table, rows_from, rows_to, sha256_from, sha256_to, match}]}.
+ */
+int svc_db_copy(struct store *from, struct store *to, json_t **report, struct err *e);
+/* A consistent copy of a live SQLite database to the new file path. */
+int svc_backup(struct store *s, const char *path, struct err *e);
+
 #endif

@@ -154,7 +154,7 @@ out:
 	return rc;
 }
 
-int svc_system_create(struct store *s, const struct actor *a, json_t *input, json_t **out,
+static int system_create_once(struct store *s, const struct actor *a, json_t *input, json_t **out,
 		      struct err *e)
 {
 	char now[CLOCK_ISO_LEN];
@@ -177,7 +177,17 @@ int svc_system_create(struct store *s, const struct actor *a, json_t *input, jso
 	return rc;
 }
 
-int svc_system_update(struct store *s, const struct actor *a, int64_t id, json_t *input,
+int svc_system_create(struct store *s, const struct actor *a, json_t *input, json_t **out,
+		      struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = system_create_once(s, a, input, out, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
+}
+
+static int system_update_once(struct store *s, const struct actor *a, int64_t id, json_t *input,
 		      int64_t expected_version, json_t **out, struct err *e)
 {
 	char now[CLOCK_ISO_LEN], path[ORG_PATH_MAX];
@@ -261,6 +271,16 @@ out:
 	}
 	json_decref(fields);
 	json_decref(before);
+	return rc;
+}
+
+int svc_system_update(struct store *s, const struct actor *a, int64_t id, json_t *input,
+		      int64_t expected_version, json_t **out, struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = system_update_once(s, a, id, input, expected_version, out, e);
+	while (svc_retry(rc, &attempt, e));
 	return rc;
 }
 

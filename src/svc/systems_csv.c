@@ -219,7 +219,7 @@ static json_t *record_input(struct store *s, json_t *header, json_t *row, long l
 	return input;
 }
 
-int svc_system_import_csv(struct store *s, const struct actor *a, const char *csv, size_t len,
+static int system_import_csv_once(struct store *s, const struct actor *a, const char *csv, size_t len,
 			  json_t **out, struct err *e)
 {
 	char now[CLOCK_ISO_LEN];
@@ -286,5 +286,15 @@ done:
 	}
 	json_decref(rows);
 	json_decref(ids);
+	return rc;
+}
+
+int svc_system_import_csv(struct store *s, const struct actor *a, const char *csv, size_t len,
+			  json_t **out, struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = system_import_csv_once(s, a, csv, len, out, e);
+	while (svc_retry(rc, &attempt, e));
 	return rc;
 }

@@ -131,7 +131,7 @@ static int check_admin_org(struct store *s, const struct actor *a, int64_t org_i
 	return rc;
 }
 
-int svc_user_create(struct store *s, const struct actor *a, json_t *input, json_t **out, struct err *e)
+static int user_create_once(struct store *s, const struct actor *a, json_t *input, json_t **out, struct err *e)
 {
 	char now[CLOCK_ISO_LEN], hash[SECRET_PWHASH_MAX];
 	json_t *fields = NULL;
@@ -188,7 +188,16 @@ out:
 	return rc;
 }
 
-int svc_user_update(struct store *s, const struct actor *a, int64_t id, json_t *input, json_t **out,
+int svc_user_create(struct store *s, const struct actor *a, json_t *input, json_t **out, struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = user_create_once(s, a, input, out, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
+}
+
+static int user_update_once(struct store *s, const struct actor *a, int64_t id, json_t *input, json_t **out,
 		    struct err *e)
 {
 	char now[CLOCK_ISO_LEN];
@@ -237,7 +246,17 @@ out:
 	return rc;
 }
 
-int svc_membership_set(struct store *s, const struct actor *a, int64_t user_id, json_t *input,
+int svc_user_update(struct store *s, const struct actor *a, int64_t id, json_t *input, json_t **out,
+		    struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = user_update_once(s, a, id, input, out, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
+}
+
+static int membership_set_once(struct store *s, const struct actor *a, int64_t user_id, json_t *input,
 		       json_t **out, struct err *e)
 {
 	char now[CLOCK_ISO_LEN], field[64];
@@ -284,7 +303,17 @@ int svc_membership_set(struct store *s, const struct actor *a, int64_t user_id, 
 	return rc;
 }
 
-int svc_membership_delete(struct store *s, const struct actor *a, int64_t user_id, int64_t org_id,
+int svc_membership_set(struct store *s, const struct actor *a, int64_t user_id, json_t *input,
+		       json_t **out, struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = membership_set_once(s, a, user_id, input, out, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
+}
+
+static int membership_delete_once(struct store *s, const struct actor *a, int64_t user_id, int64_t org_id,
 			  struct err *e)
 {
 	char now[CLOCK_ISO_LEN], field[64];
@@ -303,4 +332,14 @@ int svc_membership_delete(struct store *s, const struct actor *a, int64_t user_i
 	if (!rc)
 		rc = store_change_add(s, now, a->user_id, "user", user_id, field, "(revoked)", NULL, e);
 	return svc_finish(s, rc, e);
+}
+
+int svc_membership_delete(struct store *s, const struct actor *a, int64_t user_id, int64_t org_id,
+			  struct err *e)
+{
+	int rc, attempt = 0;
+	do
+		rc = membership_delete_once(s, a, user_id, org_id, e);
+	while (svc_retry(rc, &attempt, e));
+	return rc;
 }

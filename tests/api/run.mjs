@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Data-driven HTTP API tests for aims.
 //
-//   node tests/api/run.mjs --aims build/aims --tmp DIR [--verbose] [--only SUBSTRING]
+//   node tests/api/run.mjs --aims build/aims --tmp DIR [--db URL] [--verbose] [--only SUBSTRING]
 //
-// Builds a fresh SQLite database in DIR with the aims CLI from tests/api/fixture.json,
+// Builds a fresh SQLite database in DIR (or, with --db, in the empty database at URL,
+// e.g. a PostgreSQL database made for this run) with the aims CLI from tests/api/fixture.json,
 // serves it on a free local port, runs every tests/api/cases/*.json file (name order)
 // and then the role x organisation matrix of tests/api/matrix.json, stops the server
 // with SIGTERM and checks it exited cleanly. The case and matrix formats are described
@@ -37,18 +38,19 @@ const TOKEN_RE = /^aims_[A-Za-z0-9_-]{43}$/;
 
 function usage(code, msg) {
   if (msg) console.error(`run.mjs: ${msg}`);
-  console.error('usage: node tests/api/run.mjs --aims PATH --tmp DIR [--verbose] [--only SUBSTRING]');
+  console.error('usage: node tests/api/run.mjs --aims PATH --tmp DIR [--db URL] [--verbose] [--only SUBSTRING]');
   process.exit(code);
 }
 
 function parseArgs(argv) {
-  const o = { aims: null, tmp: null, verbose: false, only: null };
+  const o = { aims: null, tmp: null, db: null, verbose: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : usage(2, `${a} needs a value`));
     if (a === '--aims') o.aims = value();
     else if (a === '--tmp') o.tmp = value();
     else if (a === '--only') o.only = value();
+    else if (a === '--db') o.db = value();
     else if (a === '--verbose' || a === '-v') o.verbose = true;
     else if (a === '--help' || a === '-h') usage(0);
     else usage(2, `unknown argument ${a}`);
@@ -705,8 +707,8 @@ function finish() {
 
 async function main() {
   fs.mkdirSync(opts.tmp, { recursive: true });
-  const db = path.join(opts.tmp, 'aims.db');
-  for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) fs.rmSync(f, { force: true });
+  const db = opts.db ?? path.join(opts.tmp, 'aims.db');
+  if (!opts.db) for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) fs.rmSync(f, { force: true });
 
   const fx = readJson(path.join(HERE, 'fixture.json'));
   const casesDir = path.join(HERE, 'cases');

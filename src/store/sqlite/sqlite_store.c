@@ -30,18 +30,16 @@ static void configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int store_open(const char *url, struct store **out, struct err *e)
+static const struct store_ops sqlite_ops;
+
+int sqlite_store_open(const char *path, struct store **out, struct err *e)
 {
 	pthread_once(&sqlite_configured, configure_sqlite);
 	*out = NULL;
-	const char *path = url;
-	if (strncmp(path, "sqlite:", 7) == 0)
-		path += 7;
-	if (strncmp(url, "postgres", 8) == 0)
-		return err_set(e, AIMS_EINVAL, "PostgreSQL is not supported by this build yet: %s", url);
-	struct store *s = calloc(1, sizeof *s);
+	struct sq_db *s = calloc(1, sizeof *s);
 	if (!s)
 		return err_set(e, AIMS_ENOMEM, "out of memory");
+	s->base.ops = &sqlite_ops;
 	int rc = sqlite3_open_v2(path, &s->db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -56,65 +54,70 @@ int store_open(const char *url, struct store **out, struct err *e)
 		goto fail;
 	if (sq_migrate(s, e))
 		goto fail;
-	*out = s;
+	*out = &s->base;
 	return 0;
 fail:
-	store_close(s);
+	store_close(&s->base);
 	return e && e->code ? e->code : AIMS_ESTORE;
 }
 
-void store_close(struct store *s)
+static void sq_close(struct store *base)
 {
-	if (!s)
-		return;
+	struct sq_db *s = (struct sq_db *)base;
 	for (size_t i = 0; i < s->cached; i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	sqlite3_close(s->db);
 	free(s);
 }
 
-const char *store_backend(const struct store *s)
+static const char *sq_backend(const struct store *base)
 {
-	(void)s;
+	(void)base;
 	return "sqlite";
 }
 
-int store_tx_begin(struct store *s, struct err *e)
+static int sq_tx_begin(struct store *base, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	return sq_exec(s, "BEGIN IMMEDIATE", e);
 }
 
-int store_read_begin(struct store *s, struct err *e)
+static int sq_read_begin(struct store *base, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] = "BEGIN";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
 	return st ? sq_step_done(s, st, NULL, NULL, e) : AIMS_ESTORE;
 }
 
-void store_read_end(struct store *s)
+static void sq_read_end(struct store *base)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] = "COMMIT";
 	sqlite3_stmt *st = sq_stmt(s, sql, NULL);
 	if (st && !sqlite3_get_autocommit(s->db))
 		sq_step_done(s, st, NULL, NULL, NULL);
 }
 
-int store_tx_commit(struct store *s, struct err *e)
+static int sq_tx_commit(struct store *base, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	return sq_exec(s, "COMMIT", e);
 }
 
-void store_tx_rollback(struct store *s)
+static void sq_tx_rollback(struct store *base)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	if (!sqlite3_get_autocommit(s->db))
 		sq_exec(s, "ROLLBACK", NULL);
 }
 
 /* ---------------------------------------------------------------- orgs */
 
-int store_org_create(struct store *s, const char *name, const char *kind, int64_t parent_id,
+static int sq_org_create(struct store *base, const char *name, const char *kind, int64_t parent_id,
 		     const char *now, int64_t *id_out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql_insert[] =
 		"INSERT INTO orgs(parent_id, name, kind, path, created_at, updated_at) "
 		"VALUES (?1, ?2, ?3, 'new:' || ?2 || ?4, ?4, ?4)";
@@ -148,8 +151,9 @@ int store_org_create(struct store *s, const char *name, const char *kind, int64_
 
 #define ORG_COLUMNS "o.id, o.parent_id, o.name, o.kind, o.path, o.created_at, o.updated_at"
 
-int store_org_get(struct store *s, int64_t id, json_t **out, struct err *e)
+static int sq_org_get(struct store *base, int64_t id, json_t **out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] = "SELECT " ORG_COLUMNS " FROM orgs o WHERE o.id = ?1";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
 	if (!st)
@@ -158,14 +162,16 @@ int store_org_get(struct store *s, int64_t id, json_t **out, struct err *e)
 	return sq_one(s, st, out, "organisation", e);
 }
 
-int store_org_update(struct store *s, int64_t id, json_t *fields, const char *now, struct err *e)
+static int sq_org_update(struct store *base, int64_t id, json_t *fields, const char *now, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char *const allowed[] = { "name", "kind", NULL };
 	return sq_update(s, "orgs", allowed, id, fields, false, 0, now, e);
 }
 
-int store_org_list(struct store *s, const struct store_scope *scope, json_t **out, struct err *e)
+static int sq_org_list(struct store *base, const struct store_scope *scope, json_t **out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	struct buf sql = BUF_INIT(4096);
 	int rc = buf_addstr(&sql, "SELECT " ORG_COLUMNS " FROM orgs o WHERE 1");
 	if (!rc)
@@ -190,9 +196,10 @@ int store_org_list(struct store *s, const struct store_scope *scope, json_t **ou
 
 #define USER_COLUMNS "u.id, u.email, u.name, u.locale, u.disabled, u.created_at, u.updated_at"
 
-int store_user_create(struct store *s, const char *email, const char *name, const char *password_hash,
+static int sq_user_create(struct store *base, const char *email, const char *name, const char *password_hash,
 		      const char *locale, const char *now, int64_t *id_out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"INSERT INTO users(email, name, password_hash, locale, created_at, updated_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
@@ -210,8 +217,9 @@ int store_user_create(struct store *s, const char *email, const char *name, cons
 	return rc;
 }
 
-int store_user_get(struct store *s, int64_t id, json_t **out, struct err *e)
+static int sq_user_get(struct store *base, int64_t id, json_t **out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] = "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?1";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
 	if (!st)
@@ -220,8 +228,9 @@ int store_user_get(struct store *s, int64_t id, json_t **out, struct err *e)
 	return sq_one(s, st, out, "user", e);
 }
 
-int store_user_find_email(struct store *s, const char *email, json_t **out, struct err *e)
+static int sq_user_find_email(struct store *base, const char *email, json_t **out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"SELECT " USER_COLUMNS ", u.password_hash FROM users u WHERE u.email = lower(?1)";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
@@ -231,14 +240,16 @@ int store_user_find_email(struct store *s, const char *email, json_t **out, stru
 	return sq_one(s, st, out, "user", e);
 }
 
-int store_user_update(struct store *s, int64_t id, json_t *fields, const char *now, struct err *e)
+static int sq_user_update(struct store *base, int64_t id, json_t *fields, const char *now, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char *const allowed[] = { "name", "locale", "disabled", "password_hash", NULL };
 	return sq_update(s, "users", allowed, id, fields, false, 0, now, e);
 }
 
-int store_user_list(struct store *s, const struct store_scope *scope, json_t **out, struct err *e)
+static int sq_user_list(struct store *base, const struct store_scope *scope, json_t **out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	struct buf sql = BUF_INIT(4096);
 	int rc = buf_addstr(&sql, "SELECT " USER_COLUMNS " FROM users u WHERE u.id IN "
 				  "(SELECT m.user_id FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE 1");
@@ -260,8 +271,9 @@ int store_user_list(struct store *s, const struct store_scope *scope, json_t **o
 	return rc;
 }
 
-int store_user_count(struct store *s, int64_t *count, struct err *e)
+static int sq_user_count(struct store *base, int64_t *count, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] = "SELECT count(*) FROM users";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
 	if (!st)
@@ -271,9 +283,10 @@ int store_user_count(struct store *s, int64_t *count, struct err *e)
 
 /* ---------------------------------------------------------------- memberships */
 
-int store_membership_set(struct store *s, int64_t user_id, int64_t org_id, const char *role,
+static int sq_membership_set(struct store *base, int64_t user_id, int64_t org_id, const char *role,
 			 const char *now, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"INSERT INTO memberships(user_id, org_id, role, created_at) VALUES (?1, ?2, ?3, ?4) "
 		"ON CONFLICT(user_id, org_id) DO UPDATE SET role = excluded.role";
@@ -287,8 +300,9 @@ int store_membership_set(struct store *s, int64_t user_id, int64_t org_id, const
 	return sq_step_done(s, st, NULL, NULL, e);
 }
 
-int store_membership_delete(struct store *s, int64_t user_id, int64_t org_id, struct err *e)
+static int sq_membership_delete(struct store *base, int64_t user_id, int64_t org_id, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] = "DELETE FROM memberships WHERE user_id = ?1 AND org_id = ?2";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
 	if (!st)
@@ -301,9 +315,10 @@ int store_membership_delete(struct store *s, int64_t user_id, int64_t org_id, st
 	return rc;
 }
 
-int store_membership_list(struct store *s, int64_t user_id, struct membership **out, size_t *count,
+static int sq_membership_list(struct store *base, int64_t user_id, struct membership **out, size_t *count,
 			  struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"SELECT m.org_id, o.path, o.name, m.role FROM memberships m JOIN orgs o ON o.id = m.org_id "
 		"WHERE m.user_id = ?1 ORDER BY o.path";
@@ -343,9 +358,10 @@ int store_membership_list(struct store *s, int64_t user_id, struct membership **
 
 /* ---------------------------------------------------------------- sessions */
 
-int store_session_create(struct store *s, const char *id_hash, int64_t user_id, const char *csrf,
+static int sq_session_create(struct store *base, const char *id_hash, int64_t user_id, const char *csrf,
 			 const char *now, const char *expires_at, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"INSERT INTO sessions(id_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 	static const char sql_purge[] = "DELETE FROM sessions WHERE expires_at < ?1";
@@ -367,9 +383,10 @@ int store_session_create(struct store *s, const char *id_hash, int64_t user_id, 
 	return sq_step_done(s, st, NULL, NULL, e);
 }
 
-int store_session_find(struct store *s, const char *id_hash, const char *now, int64_t *user_id,
+static int sq_session_find(struct store *base, const char *id_hash, const char *now, int64_t *user_id,
 		       char csrf_out[65], struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"SELECT s.user_id, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id "
 		"WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0";
@@ -391,8 +408,9 @@ int store_session_find(struct store *s, const char *id_hash, const char *now, in
 	return sq_fail(s, e);
 }
 
-int store_session_delete(struct store *s, const char *id_hash, struct err *e)
+static int sq_session_delete(struct store *base, const char *id_hash, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] = "DELETE FROM sessions WHERE id_hash = ?1";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
 	if (!st)
@@ -401,8 +419,9 @@ int store_session_delete(struct store *s, const char *id_hash, struct err *e)
 	return sq_step_done(s, st, NULL, NULL, e);
 }
 
-int store_session_delete_user(struct store *s, int64_t user_id, struct err *e)
+static int sq_session_delete_user(struct store *base, int64_t user_id, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] = "DELETE FROM sessions WHERE user_id = ?1";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
 	if (!st)
@@ -413,9 +432,10 @@ int store_session_delete_user(struct store *s, int64_t user_id, struct err *e)
 
 /* ---------------------------------------------------------------- tokens */
 
-int store_token_create(struct store *s, int64_t user_id, const char *name, const char *hash,
+static int sq_token_create(struct store *base, int64_t user_id, const char *name, const char *hash,
 		       const char *prefix, const char *now, int64_t *id_out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"INSERT INTO api_tokens(user_id, name, hash, prefix, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
@@ -432,9 +452,10 @@ int store_token_create(struct store *s, int64_t user_id, const char *name, const
 	return rc;
 }
 
-int store_token_find(struct store *s, const char *hash, int64_t *user_id, int64_t *token_id,
+static int sq_token_find(struct store *base, const char *hash, int64_t *user_id, int64_t *token_id,
 		     struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"SELECT t.user_id, t.id FROM api_tokens t JOIN users u ON u.id = t.user_id "
 		"WHERE t.hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0";
@@ -455,8 +476,9 @@ int store_token_find(struct store *s, const char *hash, int64_t *user_id, int64_
 	return sq_fail(s, e);
 }
 
-int store_token_list(struct store *s, int64_t user_id, json_t **out, struct err *e)
+static int sq_token_list(struct store *base, int64_t user_id, json_t **out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"SELECT id, name, prefix, created_at, revoked_at FROM api_tokens WHERE user_id = ?1 "
 		"ORDER BY id DESC";
@@ -469,9 +491,10 @@ int store_token_list(struct store *s, int64_t user_id, json_t **out, struct err 
 	return rc;
 }
 
-int store_token_revoke(struct store *s, int64_t user_id, int64_t token_id, const char *now,
+static int sq_token_revoke(struct store *base, int64_t user_id, int64_t token_id, const char *now,
 		       struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"UPDATE api_tokens SET revoked_at = ?3 WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
@@ -488,10 +511,11 @@ int store_token_revoke(struct store *s, int64_t user_id, int64_t token_id, const
 
 /* ---------------------------------------------------------------- changes */
 
-int store_change_add(struct store *s, const char *at, int64_t actor_user_id, const char *object_type,
+static int sq_change_add(struct store *base, const char *at, int64_t actor_user_id, const char *object_type,
 		     int64_t object_id, const char *field, const char *old_value,
 		     const char *new_value, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"INSERT INTO changes(at, actor_user_id, object_type, object_id, field, old_value, new_value) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -515,9 +539,10 @@ int store_change_add(struct store *s, const char *at, int64_t actor_user_id, con
 	"c.id, c.at, c.actor_user_id, coalesce(u.email, 'operator') AS actor_email, "  \
 	"c.object_type, c.object_id, c.field, c.old_value, c.new_value"
 
-int store_change_list(struct store *s, const char *object_type, int64_t object_id, int limit,
+static int sq_change_list(struct store *base, const char *object_type, int64_t object_id, int limit,
 		      json_t **out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"SELECT " CHANGE_COLUMNS " FROM changes c LEFT JOIN users u ON u.id = c.actor_user_id "
 		"WHERE c.object_type = ?1 AND c.object_id = ?2 ORDER BY c.id DESC LIMIT ?3";
@@ -532,9 +557,10 @@ int store_change_list(struct store *s, const char *object_type, int64_t object_i
 	return rc;
 }
 
-int store_change_recent(struct store *s, const struct store_scope *scope, int limit, json_t **out,
+static int sq_change_recent(struct store *base, const struct store_scope *scope, int limit, json_t **out,
 			struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	/* One row per mutation: the rows one use case wrote share object, time and actor. */
 	struct buf sql = BUF_INIT(4096);
 	int rc = buf_addstr(&sql,
@@ -563,8 +589,9 @@ int store_change_recent(struct store *s, const struct store_scope *scope, int li
 	return rc;
 }
 
-int store_auth_epoch(struct store *s, int64_t *epoch, struct err *e)
+static int sq_auth_epoch(struct store *base, int64_t *epoch, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] = "SELECT n FROM auth_epoch WHERE id = 1";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
 	if (!st)
@@ -574,9 +601,10 @@ int store_auth_epoch(struct store *s, int64_t *epoch, struct err *e)
 
 /* ---------------------------------------------------------------- sign-in log */
 
-int store_auth_event_add(struct store *s, const char *at, const char *kind, const char *email,
+static int sq_auth_event_add(struct store *base, const char *at, const char *kind, const char *email,
 			 int64_t user_id, const char *address, const char *detail, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] =
 		"INSERT INTO auth_events(at, kind, email, user_id, address, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
@@ -594,9 +622,10 @@ int store_auth_event_add(struct store *s, const char *at, const char *kind, cons
 	return sq_step_done(s, st, NULL, NULL, e);
 }
 
-int store_auth_failures(struct store *s, const char *email, const char *address, const char *since,
+static int sq_auth_failures(struct store *base, const char *email, const char *address, const char *since,
 			int64_t *by_email, int64_t *by_address, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql_email[] =
 		"SELECT count(*) FROM auth_events WHERE email = ?1 AND at >= ?2 AND kind = 'login_failed'";
 	static const char sql_address[] =
@@ -616,3 +645,50 @@ int store_auth_failures(struct store *s, const char *email, const char *address,
 	sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
 	return sq_int(s, st, by_address, e);
 }
+
+static const struct store_ops sqlite_ops = {
+	.close = sq_close,
+	.backend = sq_backend,
+	.tx_begin = sq_tx_begin,
+	.tx_commit = sq_tx_commit,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
+	.tx_rollback = sq_tx_rollback,
+	.org_create = sq_org_create,
+	.org_get = sq_org_get,
+	.org_update = sq_org_update,
+	.org_list = sq_org_list,
+	.user_create = sq_user_create,
+	.user_get = sq_user_get,
+	.user_find_email = sq_user_find_email,
+	.user_update = sq_user_update,
+	.user_list = sq_user_list,
+	.user_count = sq_user_count,
+	.membership_set = sq_membership_set,
+	.membership_delete = sq_membership_delete,
+	.membership_list = sq_membership_list,
+	.session_create = sq_session_create,
+	.session_find = sq_session_find,
+	.session_delete = sq_session_delete,
+	.session_delete_user = sq_session_delete_user,
+	.token_create = sq_token_create,
+	.token_find = sq_token_find,
+	.token_list = sq_token_list,
+	.token_revoke = sq_token_revoke,
+	.system_create = sq_system_create,
+	.system_get = sq_system_get,
+	.system_update = sq_system_update,
+	.system_list = sq_system_list,
+	.system_count_by = sq_system_count_by,
+	.change_add = sq_change_add,
+	.change_list = sq_change_list,
+	.change_recent = sq_change_recent,
+	.auth_epoch = sq_auth_epoch,
+	.auth_event_add = sq_auth_event_add,
+	.auth_failures = sq_auth_failures,
+	.table_each = sq_table_each,
+	.table_insert = sq_table_insert,
+	.table_finish = sq_table_finish,
+	.table_count = sq_table_count,
+	.backup = sq_backup,
+};

@@ -24,9 +24,10 @@ static const char *const system_columns[] = {
 	"s.updated_at FROM systems s JOIN orgs o ON o.id = s.org_id "                        \
 	"JOIN users u ON u.id = s.owner_user_id"
 
-int store_system_create(struct store *s, json_t *fields, const char *now, int64_t *id_out,
+int sq_system_create(struct store *base, json_t *fields, const char *now, int64_t *id_out,
 			struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	struct buf cols = BUF_INIT(1024), vals = BUF_INIT(1024), sql = BUF_INIT(4096);
 	int rc = 0, param = 2;
 	const char *key;
@@ -70,8 +71,9 @@ out:
 	return rc;
 }
 
-int store_system_get(struct store *s, int64_t id, json_t **out, struct err *e)
+int sq_system_get(struct store *base, int64_t id, json_t **out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	static const char sql[] = SYSTEM_SELECT " WHERE s.id = ?1";
 	sqlite3_stmt *st = sq_stmt(s, sql, e);
 	if (!st)
@@ -80,9 +82,10 @@ int store_system_get(struct store *s, int64_t id, json_t **out, struct err *e)
 	return sq_one(s, st, out, "AI system", e);
 }
 
-int store_system_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version,
+int sq_system_update(struct store *base, int64_t id, json_t *fields, int64_t expected_version,
 			const char *now, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	return sq_update(s, "systems", system_columns, id, fields, true, expected_version, now, e);
 }
 
@@ -166,9 +169,10 @@ static void bind_filters(sqlite3_stmt *st, const struct store_system_query *q)
 	sq_bind_scope(st, &q->scope, 100);
 }
 
-int store_system_list(struct store *s, const struct store_system_query *q, json_t **items,
+int sq_system_list(struct store *base, const struct store_system_query *q, json_t **items,
 		      int64_t *total, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	struct buf sql = BUF_INIT(8192);
 	sqlite3_stmt *st = NULL;
 	const char *col = sort_column(q->sort);
@@ -238,9 +242,10 @@ out:
 	return rc;
 }
 
-int store_system_count_by(struct store *s, const struct store_scope *scope, const char *column,
+int sq_system_count_by(struct store *base, const struct store_scope *scope, const char *column,
 			  json_t **out, struct err *e)
 {
+	struct sq_db *s = (struct sq_db *)base;
 	struct buf sql = BUF_INIT(4096);
 	int rc;
 	bool by_org = strcmp(column, "org") == 0;

@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sq_fail(struct store *s, struct err *e)
+int sq_fail(struct sq_db *s, struct err *e)
 {
 	return err_set(e, AIMS_ESTORE, "database error: %s", sqlite3_errmsg(s->db));
 }
 
-int sq_exec(struct store *s, const char *sql, struct err *e)
+int sq_exec(struct sq_db *s, const char *sql, struct err *e)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -28,7 +28,7 @@ int sq_exec(struct store *s, const char *sql, struct err *e)
 	return 0;
 }
 
-sqlite3_stmt *sq_prepare(struct store *s, const char *sql, struct err *e)
+sqlite3_stmt *sq_prepare(struct sq_db *s, const char *sql, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -38,7 +38,7 @@ sqlite3_stmt *sq_prepare(struct store *s, const char *sql, struct err *e)
 	return st;
 }
 
-sqlite3_stmt *sq_stmt(struct store *s, const char *static_sql, struct err *e)
+sqlite3_stmt *sq_stmt(struct sq_db *s, const char *static_sql, struct err *e)
 {
 	for (size_t i = 0; i < s->cached; i++) {
 		if (s->cache[i].sql == static_sql) {
@@ -65,7 +65,7 @@ sqlite3_stmt *sq_stmt(struct store *s, const char *static_sql, struct err *e)
 	return st;
 }
 
-int sq_step_done(struct store *s, sqlite3_stmt *st, const char *unique_field,
+int sq_step_done(struct sq_db *s, sqlite3_stmt *st, const char *unique_field,
 		 const char *unique_message, struct err *e)
 {
 	int rc = sqlite3_step(st);
@@ -125,7 +125,7 @@ json_t *sq_row(sqlite3_stmt *st)
 	return obj;
 }
 
-int sq_one(struct store *s, sqlite3_stmt *st, json_t **out, const char *what, struct err *e)
+int sq_one(struct sq_db *s, sqlite3_stmt *st, json_t **out, const char *what, struct err *e)
 {
 	*out = NULL;
 	int rc = sqlite3_step(st);
@@ -139,7 +139,7 @@ int sq_one(struct store *s, sqlite3_stmt *st, json_t **out, const char *what, st
 	return sq_fail(s, e);
 }
 
-int sq_all(struct store *s, sqlite3_stmt *st, json_t **out, struct err *e)
+int sq_all(struct sq_db *s, sqlite3_stmt *st, json_t **out, struct err *e)
 {
 	json_t *arr = json_array();
 	int rc;
@@ -154,7 +154,7 @@ int sq_all(struct store *s, sqlite3_stmt *st, json_t **out, struct err *e)
 	return 0;
 }
 
-int sq_int(struct store *s, sqlite3_stmt *st, int64_t *out, struct err *e)
+int sq_int(struct sq_db *s, sqlite3_stmt *st, int64_t *out, struct err *e)
 {
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -191,7 +191,7 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
-int sq_update(struct store *s, const char *table, const char *const *allowed, int64_t id,
+int sq_update(struct sq_db *s, const char *table, const char *const *allowed, int64_t id,
 	      json_t *fields, bool versioned, int64_t expected_version, const char *now,
 	      struct err *e)
 {
@@ -276,7 +276,7 @@ void sq_bind_scope(sqlite3_stmt *st, const struct store_scope *scope, int first_
 		sqlite3_bind_text(st, first_param + (int)i, scope->paths[i], -1, SQLITE_STATIC);
 }
 
-int sq_migrate(struct store *s, struct err *e)
+int sq_migrate(struct sq_db *s, struct err *e)
 {
 	static const char prefix[] = "migrations/sqlite/";
 	int rc = sq_exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
@@ -304,12 +304,12 @@ int sq_migrate(struct store *s, struct err *e)
 		if ((rc = sq_exec(s, "BEGIN IMMEDIATE", e)))
 			return rc;
 		if ((rc = sq_exec(s, a->data, e))) {
-			store_tx_rollback(s);
+			sq_exec(s, "ROLLBACK", NULL);
 			return err_set(e, AIMS_ESTORE, "migration %s failed: %s", name, e ? e->message : "");
 		}
 		st = sq_prepare(s, "INSERT INTO schema_migrations(version, name) VALUES (?1, ?2)", e);
 		if (!st) {
-			store_tx_rollback(s);
+			sq_exec(s, "ROLLBACK", NULL);
 			return AIMS_ESTORE;
 		}
 		sqlite3_bind_int(st, 1, version);
@@ -317,7 +317,7 @@ int sq_migrate(struct store *s, struct err *e)
 		step = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (step != SQLITE_DONE) {
-			store_tx_rollback(s);
+			sq_exec(s, "ROLLBACK", NULL);
 			return sq_fail(s, e);
 		}
 		if ((rc = sq_exec(s, "COMMIT", e)))

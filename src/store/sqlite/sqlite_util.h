@@ -7,14 +7,15 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "store/store.h"
+#include "store/backend.h"
 
 #include <jansson.h>
 #include <sqlite3.h>
 
 #define SQ_CACHE_MAX 64
 
-struct store {
+struct sq_db {
+	struct store base; /* first: the ops table (backend.h) */
 	sqlite3 *db;
 	struct {
 		const char *sql; /* identity: the address of a static string */
@@ -23,25 +24,25 @@ struct store {
 	size_t cached;
 };
 
-int sq_exec(struct store *s, const char *sql, struct err *e);
+int sq_exec(struct sq_db *s, const char *sql, struct err *e);
 /* A cached, reset statement for a static SQL string; NULL on error (e is set). */
-sqlite3_stmt *sq_stmt(struct store *s, const char *static_sql, struct err *e);
+sqlite3_stmt *sq_stmt(struct sq_db *s, const char *static_sql, struct err *e);
 /* A fresh statement the caller finalises. */
-sqlite3_stmt *sq_prepare(struct store *s, const char *sql, struct err *e);
+sqlite3_stmt *sq_prepare(struct sq_db *s, const char *sql, struct err *e);
 /* Records the connection's last error in e; returns AIMS_ESTORE. */
-int sq_fail(struct store *s, struct err *e);
+int sq_fail(struct sq_db *s, struct err *e);
 /*
  * Steps a statement that returns no rows and resets it. A UNIQUE violation becomes
  * AIMS_ECONFLICT, with a field error on unique_field when given.
  */
-int sq_step_done(struct store *s, sqlite3_stmt *st, const char *unique_field,
+int sq_step_done(struct sq_db *s, sqlite3_stmt *st, const char *unique_field,
 		 const char *unique_message, struct err *e);
 /* One row as a JSON object, or AIMS_ENOTFOUND naming `what`. Resets st. */
-int sq_one(struct store *s, sqlite3_stmt *st, json_t **out, const char *what, struct err *e);
+int sq_one(struct sq_db *s, sqlite3_stmt *st, json_t **out, const char *what, struct err *e);
 /* All rows as an array of objects. Does not reset or finalise st. */
-int sq_all(struct store *s, sqlite3_stmt *st, json_t **out, struct err *e);
+int sq_all(struct sq_db *s, sqlite3_stmt *st, json_t **out, struct err *e);
 /* A single integer result. Resets st. */
-int sq_int(struct store *s, sqlite3_stmt *st, int64_t *out, struct err *e);
+int sq_int(struct sq_db *s, sqlite3_stmt *st, int64_t *out, struct err *e);
 json_t *sq_row(sqlite3_stmt *st);
 /* Binds a JSON scalar (string, integer, boolean, null; arrays as JSON text). */
 void sq_bind_json(sqlite3_stmt *st, int index, json_t *value);
@@ -50,7 +51,7 @@ void sq_bind_json(sqlite3_stmt *st, int index, json_t *value);
  * Field names must be in `allowed` (a NULL-terminated whitelist). When versioned,
  * expected_version > 0 adds "AND version = expected" and a miss is AIMS_ECONFLICT.
  */
-int sq_update(struct store *s, const char *table, const char *const *allowed, int64_t id,
+int sq_update(struct sq_db *s, const char *table, const char *const *allowed, int64_t id,
 	      json_t *fields, bool versioned, int64_t expected_version, const char *now,
 	      struct err *e);
 /* Appends " AND (col LIKE ?N || '%' OR ...)" for a limited scope; nothing when all. */
@@ -58,6 +59,24 @@ int sq_scope_clause(struct buf *sql, const struct store_scope *scope, const char
 		    int first_param);
 void sq_bind_scope(sqlite3_stmt *st, const struct store_scope *scope, int first_param);
 /* Applies the embedded migrations/sqlite/NNNN_*.sql not yet applied. */
-int sq_migrate(struct store *s, struct err *e);
+int sq_migrate(struct sq_db *s, struct err *e);
+
+/* AI systems (sqlite_systems.c), referenced by the ops table in sqlite_store.c. */
+int sq_system_create(struct store *base, json_t *fields, const char *now, int64_t *id_out,
+		     struct err *e);
+int sq_system_get(struct store *base, int64_t id, json_t **out, struct err *e);
+int sq_system_update(struct store *base, int64_t id, json_t *fields, int64_t expected_version,
+		     const char *now, struct err *e);
+int sq_system_list(struct store *base, const struct store_system_query *q, json_t **items,
+		   int64_t *total, struct err *e);
+int sq_system_count_by(struct store *base, const struct store_scope *scope, const char *column,
+		       json_t **out, struct err *e);
+/* Whole tables and the online backup (sqlite_tables.c). */
+int sq_table_each(struct store *base, const struct store_table *t, store_row_fn fn, void *ctx,
+		  struct err *e);
+int sq_table_insert(struct store *base, const struct store_table *t, json_t *row, struct err *e);
+int sq_table_finish(struct store *base, const struct store_table *t, struct err *e);
+int sq_table_count(struct store *base, const struct store_table *t, int64_t *count, struct err *e);
+int sq_backup(struct store *base, const char *path, struct err *e);
 
 #endif
