@@ -85,7 +85,7 @@ check: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory build/aims
-	@bash tests/bench/run.sh build/aims
+	@bash tests/bench/all.sh build/aims
 
 clean:
 	rm -rf build

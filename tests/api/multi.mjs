@@ -235,6 +235,23 @@ check(creates.every((x) => x.status === 201) && list.json?.total === 17,
   '16 concurrent creates through both servers: all 201 and the kept count says 17',
   `${creates.map((x) => x.status).join(',')} total ${list.json?.total}`);
 
+// ---------------------------------------------------------------- dropped connections (PostgreSQL)
+
+if (db.startsWith('postgres')) {
+  // What a PostgreSQL restart or failover does to the servers' pooled connections.
+  const kill = spawnSync('psql', [db, '-Atc',
+    'SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()']);
+  const killed = Number(String(kill.stdout).trim());
+  const after = [];
+  for (let i = 0; i < 8; i++) {
+    after.push((await send(i % 2 ? B.port : A.port, 'GET', `/api/v1/systems/${id}`, { headers: bearer(token) })).status);
+    after.push((await send(i % 2 ? A.port : B.port, 'PATCH', `/api/v1/systems/${id}`, { headers: bearer(token), body: { vendor: `after reconnect ${i}` } })).status);
+  }
+  check(killed >= 2 && after.every((x) => x === 200),
+    `after PostgreSQL dropped all ${killed} server connections, every read and edit still succeeds (reconnect)`,
+    `${String(kill.stderr).trim()} statuses ${after.join(',')}`);
+}
+
 // ---------------------------------------------------------------- stop
 
 for (const s of servers) s.child.kill('SIGTERM');
@@ -242,7 +259,7 @@ const exits = await Promise.all(servers.map((s) => Promise.race([s.exited, sleep
 check(exits.every((x) => x.code === 0), 'both servers exit cleanly on SIGTERM', JSON.stringify(exits));
 for (const s of servers) {
   const log = fs.readFileSync(s.logPath, 'utf8');
-  const marker = ['ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:', '"status":500'].find((m) => log.includes(m));
-  check(!marker, `${s.name} log has no sanitizer report or 500`, marker ? `${marker} in ${s.logPath}` : '');
+  const marker = ['ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:', '"status":500', '"status":503'].find((m) => log.includes(m));
+  check(!marker, `${s.name} log has no sanitizer report, 500 or 503`, marker ? `${marker} in ${s.logPath}` : '');
 }
 finish();

@@ -29,7 +29,10 @@
 # default 10), BENCH_CONNECTIONS (default 32), BENCH_THREADS (wrk threads, default 2),
 # BENCH_LATENCY_CONNECTIONS (clients of the latency pass behind the p99 targets, default 4),
 # BENCH_RATIO_ROUNDS (interleaved /healthz vs single-GET rounds behind the ratio target, 3),
-# BENCH_KEEP=1 keeps the temporary directory (database, CSV, server log).
+# BENCH_KEEP=1 keeps the temporary directory (database, CSV, server log),
+# BENCH_DB=URL benchmarks that (empty) database instead of a temporary SQLite file,
+# e.g. a PostgreSQL database (tests/bench/all.sh does this), BENCH_SUMMARY=FILE
+# writes the results as "key|value" lines for all.sh's side-by-side table.
 set -euo pipefail
 
 AIMS="${1:-}"
@@ -55,7 +58,7 @@ for tool in wrk curl awk; do
 done
 
 work="$(mktemp -d /tmp/aims-bench.XXXXXX)"
-db="$work/aims.db"
+db="${BENCH_DB:-$work/aims.db}"
 log="$work/server.log"
 server_pid=""
 
@@ -163,9 +166,20 @@ for ((first = 1; first <= SYSTEMS; first += CHUNK)); do
   rm -f "$csv"
   loaded=$last
 done
-[ "$use_cli" = 0 ] && stop_server
+[ "$use_cli" = 0 ] && if [ -n "${BENCH_SUMMARY:-}" ]; then
+  {
+    echo "load_s|$((load_ms / 1000)).$(((load_ms % 1000) / 100))"
+    for ((k = 0; k < i; k++)); do echo "rps ${r_name[k]}|${r_rps[k]}"; done
+    echo "ratio|$ratio_median"
+    for ((k = 2; k < i; k++)); do echo "p99 ${r_name[k]}|${l_p99[k]}"; done
+    echo "idle_rss_mb|$(mb "$idle_rss")"
+  } >"$BENCH_SUMMARY"
+fi
+
+stop_server
 load_ms=$(($(now_ms) - t0))
-echo "bench: loaded $loaded AI systems in $((load_ms / 1000)).$(((load_ms % 1000) / 100)) s ($(du -h "$db" | cut -f1) database)"
+if [ -f "$db" ]; then size="$(du -h "$db" | cut -f1) SQLite database"; else size="database ${db%%\?*}"; fi
+echo "bench: loaded $loaded AI systems in $((load_ms / 1000)).$(((load_ms % 1000) / 100)) s ($size)"
 
 # ---------------------------------------------------------------- 2. server
 
@@ -315,5 +329,15 @@ awk -F'"route":"' 'NF > 1 {
     split($2, a, "\""); route = a[1]
     if (match($0, /"ms":[0-9.e+-]+/)) { v = substr($0, RSTART + 5, RLENGTH - 5) + 0; n[route]++; s[route] += v; if (v > mx[route]) mx[route] = v }
   } END { for (r in n) printf "  %-28s n=%-8d mean=%-8.2f max=%.2f\n", r, n[r], s[r] / n[r], mx[r] }' "$log" | sort
+
+if [ -n "${BENCH_SUMMARY:-}" ]; then
+  {
+    echo "load_s|$((load_ms / 1000)).$(((load_ms % 1000) / 100))"
+    for ((k = 0; k < i; k++)); do echo "rps ${r_name[k]}|${r_rps[k]}"; done
+    echo "ratio|$ratio_median"
+    for ((k = 2; k < i; k++)); do echo "p99 ${r_name[k]}|${l_p99[k]}"; done
+    echo "idle_rss_mb|$(mb "$idle_rss")"
+  } >"$BENCH_SUMMARY"
+fi
 
 stop_server

@@ -1402,6 +1402,42 @@ static void test_rollback_leaves_nothing(void **state)
 	org(f, "after rollback", f->root);
 }
 
+/*
+ * A use case may go on after a unique-key error inside its transaction (a CSV import
+ * reports every duplicate name): the transaction stays usable and commits what else
+ * it wrote. SQLite does this by itself; PostgreSQL aborts the whole transaction on
+ * any error unless the statement ran under a savepoint.
+ */
+static void test_tx_usable_after_conflict(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t owner = user(f, "goes-on"), first = 0, again = 0, other = 0, dup_user = 0;
+	char email[128];
+	email_of(f, "goes-on", email);
+	begin(f);
+	json_t *fields = sys_fields("only once", "inception", f->root, owner);
+	check(store_system_create(f->s, fields, NOW1, &first, &e), &e, "first create");
+	assert_int_equal(store_system_create(f->s, fields, NOW1, &again, &e), AIMS_ECONFLICT);
+	json_decref(fields);
+	err_release(&e);
+	assert_int_equal(store_user_create(f->s, email, "", "h", "ko", NOW1, &dup_user, &e), AIMS_ECONFLICT);
+	err_release(&e);
+	fields = sys_fields("written after the conflicts", "deployment", f->root, owner);
+	check(store_system_create(f->s, fields, NOW1, &other, &e), &e, "create after the conflicts");
+	json_decref(fields);
+	fields = json_pack("{ss}", "name", "only once");
+	assert_int_equal(store_system_update(f->s, other, fields, 0, NOW2, &e), AIMS_ECONFLICT);
+	json_decref(fields);
+	err_release(&e);
+	commit(f);
+	json_t *a = sys_get(f, first), *b = sys_get(f, other);
+	assert_string_equal(STR(a, "name"), "only once");
+	assert_string_equal(STR(b, "name"), "written after the conflicts");
+	json_decref(a);
+	json_decref(b);
+}
+
 int main(void)
 {
 	if (secret_init() != 0)
@@ -1436,6 +1472,7 @@ int main(void)
 		T(test_change_recent),
 		T(test_auth_failures),
 		T(test_rollback_leaves_nothing),
+		T(test_tx_usable_after_conflict),
 	};
 #undef T
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -67,12 +67,18 @@ static const char *pg_backend(const struct store *base)
 	return "postgresql";
 }
 
+/* Starts a transaction; a dead connection is re-opened first (pg_simple). */
+static int begin(struct pg_db *s, const char *sql, struct err *e)
+{
+	if (s->in_tx || s->in_read)
+		return err_set(e, AIMS_ESTORE, "cannot start a transaction within a transaction");
+	return pg_simple(s, sql, e);
+}
+
 static int pg_tx_begin(struct store *base, struct err *e)
 {
 	struct pg_db *s = db(base);
-	if (s->in_tx || s->in_read)
-		return err_set(e, AIMS_ESTORE, "cannot start a transaction within a transaction");
-	int rc = pg_simple(s, "BEGIN ISOLATION LEVEL SERIALIZABLE", e);
+	int rc = begin(s, "BEGIN ISOLATION LEVEL SERIALIZABLE", e);
 	s->in_tx = rc == 0;
 	return rc;
 }
@@ -96,9 +102,7 @@ static void pg_tx_rollback(struct store *base)
 static int pg_read_begin(struct store *base, struct err *e)
 {
 	struct pg_db *s = db(base);
-	if (s->in_tx || s->in_read)
-		return err_set(e, AIMS_ESTORE, "cannot start a transaction within a transaction");
-	int rc = pg_simple(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e);
+	int rc = begin(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e);
 	s->in_read = rc == 0;
 	return rc;
 }

@@ -86,14 +86,21 @@ static int fail_result(struct pg_db *s, const PGresult *res, struct err *e)
 		       state ? state : "");
 }
 
-/* The connection may have dropped (server restart, failover). Between transactions
- * it is safe to reconnect; the prepared statements died with the old session. */
-static void ensure_connected(struct pg_db *s)
+/*
+ * The connection may have dropped (a PostgreSQL restart, a failover, an
+ * administrator's pg_terminate_backend). libpq notices only when it next talks to
+ * the server, so a statement outside any transaction that failed on a dead
+ * connection reconnects and runs once more: nothing had happened yet. Inside a
+ * transaction the work so far is lost, so the error stands. The prepared statements
+ * died with the old session.
+ */
+static bool reconnected(struct pg_db *s)
 {
-	if (s->in_tx || s->in_read || PQstatus(s->conn) == CONNECTION_OK)
-		return;
+	if (s->in_tx || s->in_read || PQstatus(s->conn) != CONNECTION_BAD)
+		return false;
 	PQreset(s->conn);
 	s->prepared_count = 0;
+	return PQstatus(s->conn) == CONNECTION_OK;
 }
 
 static int finish(struct pg_db *s, PGresult *r, PGresult **res, struct err *e)
@@ -118,16 +125,11 @@ static int too_many(struct pg_params *p, struct err *e)
 	return 0;
 }
 
-int pg_exec(struct pg_db *s, const char *static_sql, struct pg_params *p, PGresult **res,
-	    struct err *e)
+static int exec_prepared(struct pg_db *s, const char *static_sql, struct pg_params *p, PGresult **res,
+			 struct err *e)
 {
 	char name[16];
 	size_t slot;
-	if (res)
-		*res = NULL;
-	if (too_many(p, e))
-		return AIMS_ETOOBIG;
-	ensure_connected(s);
 	for (slot = 0; slot < s->prepared_count; slot++)
 		if (s->prepared[slot] == static_sql)
 			break;
@@ -135,14 +137,28 @@ int pg_exec(struct pg_db *s, const char *static_sql, struct pg_params *p, PGresu
 	if (slot == s->prepared_count) {
 		if (slot >= PG_PREPARED_MAX)
 			return err_set(e, AIMS_ESTORE, "statement cache full");
-		PGresult *r = PQprepare(s->conn, name, static_sql, 0, NULL);
-		int rc = finish(s, r, NULL, e);
+		int rc = finish(s, PQprepare(s->conn, name, static_sql, 0, NULL), NULL, e);
 		if (rc)
 			return rc;
 		s->prepared[s->prepared_count++] = static_sql;
 	}
 	PGresult *r = PQexecPrepared(s->conn, name, p ? p->count : 0, p ? p->values : NULL, NULL, NULL, 0);
 	return finish(s, r, res, e);
+}
+
+int pg_exec(struct pg_db *s, const char *static_sql, struct pg_params *p, PGresult **res,
+	    struct err *e)
+{
+	if (res)
+		*res = NULL;
+	if (too_many(p, e))
+		return AIMS_ETOOBIG;
+	int rc = exec_prepared(s, static_sql, p, res, e);
+	if (rc && reconnected(s)) {
+		err_release(e);
+		rc = exec_prepared(s, static_sql, p, res, e);
+	}
+	return rc;
 }
 
 int pg_exec_dynamic(struct pg_db *s, const char *sql, struct pg_params *p, PGresult **res,
@@ -152,15 +168,23 @@ int pg_exec_dynamic(struct pg_db *s, const char *sql, struct pg_params *p, PGres
 		*res = NULL;
 	if (too_many(p, e))
 		return AIMS_ETOOBIG;
-	ensure_connected(s);
-	PGresult *r = PQexecParams(s->conn, sql, p ? p->count : 0, NULL, p ? p->values : NULL, NULL, NULL, 0);
-	return finish(s, r, res, e);
+	for (int attempt = 0;; attempt++) {
+		PGresult *r = PQexecParams(s->conn, sql, p ? p->count : 0, NULL, p ? p->values : NULL, NULL, NULL, 0);
+		int rc = finish(s, r, res, e);
+		if (!rc || attempt > 0 || !reconnected(s))
+			return rc;
+		err_release(e);
+	}
 }
 
 int pg_simple(struct pg_db *s, const char *sql, struct err *e)
 {
-	ensure_connected(s);
-	return finish(s, PQexec(s->conn, sql), NULL, e);
+	int rc = finish(s, PQexec(s->conn, sql), NULL, e);
+	if (rc && reconnected(s)) {
+		err_release(e);
+		rc = finish(s, PQexec(s->conn, sql), NULL, e);
+	}
+	return rc;
 }
 
 int pg_exec_guarded(struct pg_db *s, const char *sql, bool is_static, struct pg_params *p,
