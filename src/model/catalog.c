@@ -697,9 +697,15 @@ json_t *catalog_set_links(const struct catalog_set *s, const char *catalog_id,
 			continue;
 		bool forward = strcmp(x->from, catalog_id) == 0;
 		bool backward = strcmp(x->to, catalog_id) == 0;
+		/* Only links whose other end exists: a broken file must not show ghosts. */
+		const struct catalog *other = catalog_set_find(s, forward ? x->to : x->from);
+		if (!other || (!forward && !backward))
+			continue;
 		for (size_t k = 0; k < x->mapping_count; k++) {
 			const struct crosswalk_mapping *m = &x->mappings[k];
 			int rc = 0;
+			if (!catalog_find_requirement(other, forward ? m->to : m->from))
+				continue;
 			if (forward && strcmp(m->from, requirement_id) == 0)
 				rc = append_link(out, x->to, m->to, m->relation, &m->rationale, x->id);
 			else if (backward && strcmp(m->to, requirement_id) == 0)

@@ -136,6 +136,7 @@ enum catalog_relation catalog_relation_inverse(enum catalog_relation r);
  * Every mapping that touches (catalog_id, requirement_id) on either side, as a new
  * JSON array of {catalog, id, relation, rationale: {ko, en}, crosswalk}, where
  * catalog/id name the other side and relation is read from this requirement's side.
+ * Mappings whose other side does not exist are left out.
  * NULL when out of memory.
  */
 json_t *catalog_set_links(const struct catalog_set *s, const char *catalog_id,
