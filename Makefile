@@ -11,7 +11,7 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 SRC      := $(sort $(shell find src -name '*.c'))
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
-ASSETS   := $(sort $(shell find web migrations -type f 2>/dev/null))
+ASSETS   := $(sort $(shell find web migrations catalogs -type f 2>/dev/null))
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o) build/obj/gen/assets.o
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o) build/asan/obj/gen/assets.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

@@ -3,7 +3,8 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer where it runs C code:
 #   unit (cmocka) · unit-asan · api (data-driven HTTP cases) · api-asan ·
 #   shutdown (graceful stop) and cli (the command line), both under ASan ·
-#   multi (two servers, one SQLite file) · e2e (browser) ·
+#   multi (two servers, one SQLite file) ·
+#   catalog (`aims catalog check` on the built-in and on-disk catalogs, under ASan) · e2e (browser) ·
 #   then on a throw-away PostgreSQL cluster of its own (tools/pg-temp.sh), each suite
 #   in a fresh database: unit-pg and unit-pg-asan (the store conformance tests),
 #   api-pg and api-pg-asan (every API case), multi-pg (two servers, one database)
@@ -71,6 +72,36 @@ run_node_suite() { # suite script aims [extra arguments...]
   fi
 }
 
+# The framework library: the built-in copy and catalogs/ on disk must both pass
+# `aims catalog check`, the browsing commands must work, and a broken copy must fail
+# with FILE:LINE: ID messages.
+run_catalog_suite() { # aims
+  local aims="$1" pass=0 fail=0 dir="$work/catalog" out
+  expect() { # name status command...
+    local name="$1" want="$2"; shift 2
+    local status=0
+    out=$("$@" 2>&1) || status=$?
+    if [ "$status" -eq "$want" ] && ! grep -qE 'Sanitizer|runtime error' <<<"$out"; then
+      pass=$((pass + 1))
+    else
+      fail=$((fail + 1)); echo "  catalog: $name failed (exit $status):"; head -20 <<<"$out" | sed 's/^/    /'
+    fi
+  }
+  expect "check (built-in)" 0 "$aims" catalog check
+  expect "check --dir catalogs" 0 "$aims" catalog check --dir catalogs
+  expect "list" 0 "$aims" catalog list --format json
+  expect "show" 0 "$aims" catalog show iso-iec-42001-2023 --requirement A.6.2.8
+  mkdir -p "$dir" && cp -r catalogs/. "$dir/"
+  sed -i '0,/"id": "A.2.3"/s//"id": "A.2.2"/' "$dir/iso-iec-42001-2023.json"
+  expect "check on a broken copy fails" 1 "$aims" catalog check --dir "$dir"
+  if grep -qE "^$dir/iso-iec-42001-2023.json:[0-9]+: A.2.2: duplicate requirement id" <<<"$out"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1)); echo "  catalog: broken copy message lacks FILE:LINE: ID:"; head -5 <<<"$out" | sed 's/^/    /'
+  fi
+  add catalog "$pass" "$fail"
+}
+
 run_unit unit build/tests
 run_unit unit-asan build/asan/tests
 run_node_suite api tests/api/run.mjs build/aims
@@ -78,6 +109,7 @@ run_node_suite api-asan tests/api/run.mjs build/asan/aims
 run_node_suite shutdown tests/api/shutdown.mjs build/asan/aims
 run_node_suite cli tests/api/cli.mjs build/asan/aims
 run_node_suite multi tests/api/multi.mjs build/aims
+run_catalog_suite build/asan/aims
 run_node_suite e2e tests/e2e/run.mjs build/aims
 
 # ---- the same on PostgreSQL -------------------------------------------------

@@ -1,0 +1,191 @@
+/*
+ * catalogs.c: finds and reads the catalog files, embedded or on disk, and hands
+ * them to model/catalog.
+ *
+ * Invariant: files are added in byte order of their names (catalogs first, then
+ * crosswalks), so messages and listings come out the same on every machine.
+ * Memory: each file's bytes are freed once parsed; the set owns what it keeps.
+ */
+#include "svc/catalogs.h"
+
+#include "base/asset.h"
+#include "base/buf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EMBEDDED_PREFIX "catalogs/"
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Collects the problems of every file instead of stopping at the first. */
+static int add_one(struct catalog_set *s, const char *name, const char *data, size_t len,
+		   struct err *e, bool *invalid)
+{
+	int rc = catalog_set_add(s, name, data, len, e);
+	if (rc == AIMS_EINVAL) {
+		*invalid = true;
+		return 0;
+	}
+	return rc;
+}
+
+static int load_embedded(struct catalog_set *s, struct err *e, bool *invalid)
+{
+	/* asset_table is sorted by path, so "catalogs/a.json" < "catalogs/crosswalks/..."
+	 * would interleave; add catalogs first, then crosswalks, as from disk. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < asset_count; i++) {
+			const struct asset *a = &asset_table[i];
+			if (strncmp(a->path, EMBEDDED_PREFIX, strlen(EMBEDDED_PREFIX)) != 0 ||
+			    !has_suffix(a->path, ".json"))
+				continue;
+			bool nested = strchr(a->path + strlen(EMBEDDED_PREFIX), '/') != NULL;
+			if (nested != (pass == 1))
+				continue;
+			int rc = add_one(s, a->path, a->data, a->len, e, invalid);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+static int read_file(const char *path, char **data, size_t *len, struct err *e)
+{
+	struct buf b = BUF_INIT(CATALOG_MAX_FILE);
+	char chunk[16384];
+	FILE *f = fopen(path, "rb");
+	int rc = 0;
+	*data = NULL;
+	if (!f)
+		return err_set(e, AIMS_EIO, "cannot open %s: %s", path, strerror(errno));
+	for (;;) {
+		size_t n = fread(chunk, 1, sizeof chunk, f);
+		if (n && (rc = buf_add(&b, chunk, n))) {
+			rc = rc == AIMS_ETOOBIG ? err_set(e, AIMS_ETOOBIG, "%s is larger than %u MiB", path,
+							  CATALOG_MAX_FILE >> 20)
+						: err_set(e, AIMS_ENOMEM, "out of memory reading %s", path);
+			goto out;
+		}
+		if (n < sizeof chunk)
+			break;
+	}
+	if (ferror(f)) {
+		rc = err_set(e, AIMS_EIO, "cannot read %s", path);
+		goto out;
+	}
+	if (!b.data && buf_add(&b, "", 0)) {
+		rc = err_set(e, AIMS_ENOMEM, "out of memory reading %s", path);
+		goto out;
+	}
+	*data = buf_detach(&b, len);
+out:
+	buf_release(&b);
+	fclose(f);
+	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the .json files of dir in name order; a missing directory is fine when optional. */
+static int load_dir(struct catalog_set *s, const char *dir, bool optional, struct err *e,
+		    bool *invalid)
+{
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+	char **names = NULL;
+	size_t count = 0, cap = 0;
+	struct buf path = BUF_INIT(4096);
+	int rc = 0;
+	if (!d) {
+		if (optional && errno == ENOENT)
+			return 0;
+		return err_set(e, AIMS_EIO, "cannot open directory %s: %s", dir, strerror(errno));
+	}
+	while ((ent = readdir(d))) {
+		if (ent->d_name[0] == '.' || !has_suffix(ent->d_name, ".json"))
+			continue;
+		if (count >= CATALOG_MAX_FILES) {
+			rc = err_set(e, AIMS_ETOOBIG, "more than %d files in %s", CATALOG_MAX_FILES, dir);
+			goto out;
+		}
+		if (count == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			char **grown = realloc(names, ncap * sizeof *grown);
+			if (!grown) {
+				rc = err_set(e, AIMS_ENOMEM, "out of memory");
+				goto out;
+			}
+			names = grown;
+			cap = ncap;
+		}
+		if (!(names[count] = strdup(ent->d_name))) {
+			rc = err_set(e, AIMS_ENOMEM, "out of memory");
+			goto out;
+		}
+		count++;
+	}
+	if (count)
+		qsort(names, count, sizeof *names, by_name);
+	for (size_t i = 0; i < count && !rc; i++) {
+		char *data = NULL;
+		size_t len = 0;
+		buf_reset(&path);
+		if (buf_addf(&path, "%s/%s", dir, names[i])) {
+			rc = err_set(e, AIMS_ETOOBIG, "path too long in %s", dir);
+			break;
+		}
+		if (!(rc = read_file(buf_str(&path), &data, &len, e)))
+			rc = add_one(s, buf_str(&path), data, len, e, invalid);
+		free(data);
+	}
+out:
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	buf_release(&path);
+	closedir(d);
+	return rc;
+}
+
+int svc_catalogs_load(const char *dir, struct catalog_set *out, struct err *e)
+{
+	struct buf sub = BUF_INIT(4096);
+	bool invalid = false;
+	int rc = 0;
+	catalog_set_init(out);
+	if (!dir) {
+		rc = load_embedded(out, e, &invalid);
+	} else {
+		rc = load_dir(out, dir, false, e, &invalid);
+		if (!rc && buf_addf(&sub, "%s/crosswalks", dir))
+			rc = err_set(e, AIMS_ETOOBIG, "path too long: %s", dir);
+		if (!rc)
+			rc = load_dir(out, buf_str(&sub), true, e, &invalid);
+	}
+	if (rc)
+		goto out;
+	if (out->catalog_count == 0) {
+		rc = err_set(e, AIMS_EINVAL, "no catalogs found in %s", dir ? dir : "the embedded catalogs/");
+		goto out;
+	}
+	if (catalog_set_check(out, e))
+		invalid = true;
+	if (invalid) {
+		size_t n = err_field_count(e);
+		rc = err_set(e, AIMS_EINVAL, "%zu problem%s in the catalogs", n, n == 1 ? "" : "s");
+	}
+out:
+	buf_release(&sub);
+	return rc;
+}
