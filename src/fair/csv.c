@@ -12,6 +12,9 @@
 #include "fair/csv.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum byte_class { DATA = 0, COMMA = 1, LF = 2, QUOTE = 3, CR = 4 };
 
@@ -26,6 +29,28 @@ void fair_csv_init(struct fair_csv *r, const char *data, size_t len, bool bom)
 	r->line = 1;
 	if (bom && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		r->p += 3;
+}
+
+/* The first byte at or after p that is a comma, LF, CR or quote; end if none. */
+static const char *next_special(const char *p, const char *end)
+{
+#if defined(__SSE2__)
+	/* 16 bytes per step: most fields end within the first load. */
+	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+	const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
+					   _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr)));
+		int mask = _mm_movemask_epi8(hit);
+		if (mask)
+			return p + __builtin_ctz((unsigned)mask);
+		p += 16;
+	}
+#endif
+	while (p < end && byte_class[(unsigned char)*p] == DATA)
+		p++;
+	return p;
 }
 
 static uint64_t count_lf(const char *p, const char *end)
@@ -86,13 +111,10 @@ int fair_csv_next(struct fair_csv *r, struct fair_csv_field *fields, size_t max_
 					      "a closing quote must be followed by a comma or the end of the line");
 		} else {
 			for (;;) {
+				p = next_special(p, end);
 				if (p >= end)
 					break;
 				unsigned char c = byte_class[(unsigned char)*p];
-				if (c == DATA) {
-					p++;
-					continue;
-				}
 				if (c == QUOTE)
 					return broken(r, error, r->line, n + 1,
 						      "a quote inside an unquoted field (quote the whole field and double the quote)");

@@ -149,7 +149,7 @@ int fair_threshold_parse(const char *text, struct fair_threshold *out, struct er
 		out->op = strstr(out->metric, "ratio") ? 1 : -1;
 	else
 		return err_set(e, AIMS_EINVAL, "threshold '%.80s': use =, <= or >=", text);
-	if (fair_parse_number(v, strlen(v), &out->limit))
+	if (fair_parse_number(v, strlen(v), &out->limit, NULL))
 		return err_set(e, AIMS_EINVAL, "threshold '%.80s': '%.40s' is not a number", text, v);
 	return 0;
 }
@@ -262,40 +262,60 @@ static int compare_scores(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* AUC of the score rows of the given cells: gathered, sorted, equal scores merged. */
+/*
+ * AUC of the given cells: their dense counts summed into one histogram, their
+ * hashed score rows gathered and sorted, then both walked in score order (a hashed
+ * score may equal a dense step: "0.50000" has five decimals, so it is hashed, yet
+ * it is the step 5000). hist has FAIR_DENSE_STEPS + 1 pairs of scratch space.
+ */
 static double auc_of(const struct fair_table *t, const size_t *cells, size_t ncells, const size_t *range_start,
-		     const struct score_row *by_cell, struct score_row *tmp)
+		     const struct score_row *by_cell, struct score_row *tmp, uint64_t (*hist)[2])
 {
 	size_t n = 0;
+	bool any_dense = false;
+	memset(hist, 0, (FAIR_DENSE_STEPS + 1) * sizeof *hist);
 	for (size_t i = 0; i < ncells; i++) {
 		size_t c = cells[i];
 		size_t len = range_start[c + 1] - range_start[c];
 		memcpy(tmp + n, by_cell + range_start[c], len * sizeof *tmp);
 		n += len;
-	}
-	(void)t;
-	if (ncells > 1)
-		qsort(tmp, n, sizeof *tmp, compare_scores);
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (m && tmp[m - 1].score == tmp[i].score) {
-			tmp[m - 1].count[0] += tmp[i].count[0];
-			tmp[m - 1].count[1] += tmp[i].count[1];
-		} else {
-			tmp[m++] = tmp[i];
+		const uint32_t *d = t->cells[c].dense;
+		if (!d)
+			continue;
+		any_dense = true;
+		for (size_t k = 0; k <= FAIR_DENSE_STEPS; k++) {
+			hist[k][0] += d[k * 2];
+			hist[k][1] += d[k * 2 + 1];
 		}
 	}
-	/* counts as a separate array of pairs, as fair_metrics_auc takes them */
-	uint64_t(*pairs)[2] = (uint64_t(*)[2])malloc((m ? m : 1) * sizeof *pairs);
-	if (!pairs)
-		return NAN;
-	for (size_t i = 0; i < m; i++) {
-		pairs[i][0] = tmp[i].count[0];
-		pairs[i][1] = tmp[i].count[1];
+	if (ncells > 1)
+		qsort(tmp, n, sizeof *tmp, compare_scores);
+	/* Twice the Mann-Whitney U in integers, as in fair_metrics_auc. */
+	unsigned __int128 u2 = 0;
+	uint64_t neg_below = 0, pos = 0;
+	size_t i = 0, k = any_dense ? 0 : FAIR_DENSE_STEPS + 1;
+	while (i < n || k <= FAIR_DENSE_STEPS) {
+		double next_hash = i < n ? tmp[i].score : INFINITY;
+		double next_dense = k <= FAIR_DENSE_STEPS ? (double)k / FAIR_DENSE_STEPS : INFINITY;
+		double score = next_hash < next_dense ? next_hash : next_dense;
+		uint64_t neg_here = 0, pos_here = 0;
+		while (i < n && tmp[i].score == score) {
+			neg_here += tmp[i].count[0];
+			pos_here += tmp[i].count[1];
+			i++;
+		}
+		if (k <= FAIR_DENSE_STEPS && next_dense == score) {
+			neg_here += hist[k][0];
+			pos_here += hist[k][1];
+			k++;
+		}
+		u2 += (unsigned __int128)pos_here * (2 * (unsigned __int128)neg_below + neg_here);
+		neg_below += neg_here;
+		pos += pos_here;
 	}
-	double auc = fair_metrics_auc(NULL, (const uint64_t(*)[2])pairs, m);
-	free(pairs);
-	return auc;
+	if (!pos || !neg_below)
+		return NAN;
+	return (double)u2 / (2.0 * (double)pos * (double)neg_below);
 }
 
 /* ---- JSON helpers ---- */
@@ -387,6 +407,7 @@ int fair_metrics_report(const struct fair_table *t, const struct fair_report_opt
 	size_t nsections = 0, total_groups = 1;
 	size_t *range_start = NULL;
 	struct score_row *by_cell = NULL, *tmp = NULL;
+	uint64_t(*hist)[2] = NULL;
 	double *boot = NULL;
 	uint64_t *streams = NULL;
 	size_t *sorted = NULL;
@@ -414,18 +435,24 @@ int fair_metrics_report(const struct fair_table *t, const struct fair_report_opt
 	/* Score rows grouped by cell, each cell's rows sorted by score. */
 	if (o->has_score) {
 		range_start = calloc(t->ncells + 2, sizeof *range_start);
-		by_cell = malloc((t->nscores ? t->nscores : 1) * sizeof *by_cell);
-		tmp = malloc((t->nscores ? t->nscores : 1) * sizeof *tmp);
-		if (!range_start || !by_cell || !tmp)
+		if (!range_start)
 			goto nomem;
 		for (size_t i = 0; t->scores && i <= t->score_mask; i++)
 			if (t->scores[i].cell)
 				range_start[t->scores[i].cell]++; /* cell is index + 1 */
+		size_t nrows = 0;
+		for (size_t c = 0; c < t->ncells; c++)
+			nrows += range_start[c + 1];
 		for (size_t c = 0; c < t->ncells; c++)
 			range_start[c + 1] += range_start[c];
+		by_cell = malloc((nrows ? nrows : 1) * sizeof *by_cell);
+		tmp = malloc((nrows ? nrows : 1) * sizeof *tmp);
 		size_t *fill = calloc(t->ncells + 1, sizeof *fill);
-		if (!fill)
+		hist = malloc((FAIR_DENSE_STEPS + 1) * sizeof *hist);
+		if (!by_cell || !tmp || !fill || !hist) {
+			free(fill);
 			goto nomem;
+		}
 		for (size_t i = 0; t->scores && i <= t->score_mask; i++) {
 			const struct fair_score *s = &t->scores[i];
 			if (!s->cell)
@@ -474,7 +501,7 @@ int fair_metrics_report(const struct fair_table *t, const struct fair_report_opt
 		for (size_t g = 0; g < sec->ngroups; g++) {
 			struct group *gr = &sec->groups[g];
 			fair_metrics_rates(gr->n, gr->rates);
-			gr->auc = o->has_score ? auc_of(t, sec->members + gr->first, gr->count, range_start, by_cell, tmp)
+			gr->auc = o->has_score ? auc_of(t, sec->members + gr->first, gr->count, range_start, by_cell, tmp, hist)
 					       : NAN;
 		}
 		sec->first_global = total_groups;
@@ -489,7 +516,7 @@ int fair_metrics_report(const struct fair_table *t, const struct fair_report_opt
 			overall_n[k] += t->cells[i].n[k];
 	fair_metrics_rates(overall_n, overall_rates);
 	if (o->has_score)
-		overall_auc = auc_of(t, sorted, t->ncells, range_start, by_cell, tmp);
+		overall_auc = auc_of(t, sorted, t->ncells, range_start, by_cell, tmp, hist);
 
 	/* Bootstrap replicates: rates of every group and disparities of every section. */
 	const size_t per_group = FAIR_RATES, per_section = FAIR_DISPARITIES;
@@ -688,6 +715,7 @@ out:
 	free(range_start);
 	free(by_cell);
 	free(tmp);
+	free(hist);
 	free(boot);
 	free(streams);
 	buf_release(&label);

@@ -48,6 +48,7 @@ enum fair_issue_kind {
 	FAIR_FAIL_CELLS,       /* more than max_cells groups */
 	FAIR_FAIL_SCORES,      /* more than max_scores distinct (group, score) pairs */
 	FAIR_FAIL_NOMEM,
+	FAIR_FAIL_OVERFLOW,    /* more than 2^32 - 1 rows share one group and score */
 };
 
 /* The stable name of a kind ("ragged_row", "missing_value", ...). */
@@ -84,7 +85,15 @@ struct fair_cell {
 	uint64_t hash;
 	size_t key_off, key_len; /* into fair_table.keys */
 	uint64_t n[4];
+	/* Scores that are k / 10^4 for k in 0..10^4 (up to four decimals in [0, 1], the
+	 * common case) are counted here, dense[k * 2 + y_true], instead of in the hash:
+	 * no probing, and 80 KB per cell. NULL until the cell sees such a score, and
+	 * only the first FAIR_MAX_DENSE_CELLS cells get one. */
+	uint32_t *dense;
 };
+
+#define FAIR_DENSE_STEPS 10000
+#define FAIR_MAX_DENSE_CELLS 128
 
 struct fair_score {
 	double score;
@@ -101,6 +110,8 @@ struct fair_table {
 	size_t keys_len, keys_cap;
 	struct fair_score *scores; /* open addressing by (cell, score) */
 	size_t nscores, score_mask;
+	size_t ndense;         /* cells with a dense array */
+	uint32_t *dense_arena; /* FAIR_MAX_DENSE_CELLS arrays, allocated at first use */
 };
 
 /*
@@ -151,7 +162,9 @@ int fair_scan_join(const struct fair_scan_config *cfg, struct fair_chunk *chunks
 const char *fair_scan_split(const char *begin, const char *end, size_t i, size_t n);
 
 /* Parses a decimal number (optional sign, digits, optional fraction, optional
- * exponent; no spaces, no inf/nan); 0 or -1. Correctly rounded. */
-int fair_parse_number(const char *s, size_t n, double *out);
+ * exponent; no spaces, no inf/nan); 0 or -1. Correctly rounded. When dense is not
+ * NULL it gets k if the number is exactly k / 10^4 with 0 <= k <= 10^4 by its
+ * spelling (at most four decimals, no exponent), else -1. */
+int fair_parse_number(const char *s, size_t n, double *out, long *dense);
 
 #endif

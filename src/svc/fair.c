@@ -189,6 +189,10 @@ static int scan_failure(const struct fair_chunk *c, const char *path, const stru
 	const struct fair_issue *is = &c->failure;
 	int rc = AIMS_EINVAL;
 	switch (is->kind) {
+	case FAIR_FAIL_OVERFLOW:
+		rc = err_set(e, AIMS_EINVAL, "%.300s: line %llu: more than 4294967295 rows share one group and score",
+			     path, (unsigned long long)is->line);
+		break;
 	case FAIR_FAIL_NOMEM:
 		rc = err_set(e, AIMS_ENOMEM, "out of memory reading %.300s", path);
 		break;
@@ -256,7 +260,7 @@ int svc_fair_run(const struct svc_fair_request *r, json_t **out, struct err *e)
 	parse_count(r->seed, "seed", 0, INT64_MAX, &seed, e);
 	parse_count(r->score_digits, "score-digits", 0, 15, &digits, e);
 	parse_count(r->threads, "threads", 1, 64, &threads, e);
-	if (r->confidence && (fair_parse_number(r->confidence, strlen(r->confidence), &confidence) ||
+	if (r->confidence && (fair_parse_number(r->confidence, strlen(r->confidence), &confidence, NULL) ||
 			      !(confidence > 0 && confidence < 1)))
 		err_field_code(e, 0, "confidence", "out_of_range", -1, "must be a number between 0 and 1, like 0.95");
 	if (r->score_digits && !r->score)
