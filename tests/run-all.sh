@@ -2,7 +2,9 @@
 # run-all.sh: every test suite of `make check`, in order, each also under
 # AddressSanitizer + UndefinedBehaviorSanitizer where it runs C code:
 #   unit (cmocka) · unit-asan · api (data-driven HTTP cases) · api-asan ·
-#   shutdown (graceful stop) and cli (the command line), both under ASan · e2e (browser)
+#   shutdown (graceful stop) and cli (the command line), both under ASan · e2e (browser) ·
+#   fair-pandas (aims fair against pandas on random data, under ASan) ·
+#   fuzz (libFuzzer on the fairness CSV reader and chunk join, FUZZ_SECONDS, default 25)
 # It runs all suites even when one fails, then prints one summary line for all of
 # them together, alone on its line: "N passed, N failed". Exit status 1 on any failure.
 set -uo pipefail
@@ -56,6 +58,34 @@ run_node_suite() { # suite script aims
   fi
 }
 
+run_fair_pandas() { # aims
+  local dir="$work/fair-pandas"
+  mkdir -p "$dir"
+  /usr/bin/python3 tests/fair/check_pandas.py --aims "$1" --tmp "$dir" | grep -vE '^ok' || true
+  if [ -f "$dir/result.txt" ]; then
+    read -r p f <"$dir/result.txt"
+    add fair-pandas "$p" "$f"
+  else
+    echo "  fair-pandas produced no result (crashed?)"
+    add fair-pandas 0 1
+  fi
+}
+
+run_fuzz() { # binary seconds
+  local dir="$work/fuzz" log="$work/fuzz.log" status=0
+  mkdir -p "$dir/corpus"
+  cp tests/fuzz/corpus/* "$dir/corpus/"
+  (cd "$dir" && "$1" -max_total_time="$2" -max_len=4096 -print_final_stats=1 corpus) >"$log" 2>&1 || status=$?
+  if [ "$status" -eq 0 ]; then
+    echo "  fuzz: $(grep -oE 'Done [0-9]+ runs' "$log" | tail -1) in $2 s, no crash"
+    add fuzz 1 0
+  else
+    echo "  fuzz_csv failed (exit $status):"
+    grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -10 | sed 's/^/    /'
+    add fuzz 0 1
+  fi
+}
+
 run_unit unit build/tests
 run_unit unit-asan build/asan/tests
 run_node_suite api tests/api/run.mjs build/aims
@@ -63,6 +93,8 @@ run_node_suite api-asan tests/api/run.mjs build/asan/aims
 run_node_suite shutdown tests/api/shutdown.mjs build/asan/aims
 run_node_suite cli tests/api/cli.mjs build/asan/aims
 run_node_suite e2e tests/e2e/run.mjs build/aims
+run_fair_pandas build/asan/aims
+run_fuzz build/fuzz/fuzz_csv "${FUZZ_SECONDS:-25}"
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

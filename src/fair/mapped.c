@@ -106,8 +106,8 @@ int fair_mapped_scan(const struct fair_mapped *m, const char *begin, uint64_t fi
 		threads = 1;
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
-	/* Small inputs are not worth a thread. */
-	if ((size_t)(end - begin) < ((size_t)1 << 20))
+	/* Tiny inputs are not worth a thread (and the tests use 64 KiB+ to split). */
+	if ((size_t)(end - begin) < ((size_t)64 << 10))
 		threads = 1;
 	memset(workers, 0, sizeof workers);
 	for (size_t i = 0; i < threads; i++) {
