@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#define PENDING 16
 #define DENSE_STRIDE ((size_t)(FAIR_DENSE_STEPS + 1) * 2)
 #define PROGRESS_BYTES ((size_t)8 << 20)
 #define KEY_MAX (FAIR_MAX_SENSITIVE * (FAIR_VALUE_MAX + 2))
@@ -257,18 +258,18 @@ static int score_add(struct fair_table *t, const struct fair_scan_config *cfg, s
 	return 0;
 }
 
-/* Adds n to the dense count of (cell, k, y); 1 when the cell has no dense array
- * and may not get one (the caller uses the hash instead). */
-static int dense_add(struct fair_table *t, size_t cell, long k, int y, uint64_t n)
+/* The dense counter of (cell, k, y), creating the cell's array when allowed;
+ * *slot NULL when the cell has none and may not get one (use the hash then). */
+static int dense_slot(struct fair_table *t, size_t cell, long k, int y, uint32_t **slot)
 {
 	struct fair_cell *c = &t->cells[cell];
+	*slot = NULL;
 	if (!c->dense) {
 		if (t->ndense >= FAIR_MAX_DENSE_CELLS)
-			return 1;
+			return 0;
 		if (!t->dense_arena) {
 			/* One arena in 2 MiB pages where the kernel allows it: the counts are hit
-			 * at random, and 4 KiB pages would spend the time in TLB misses. Pages
-			 * are only backed when touched. */
+			 * at random, and 4 KiB pages would spend the time in TLB misses. */
 			size_t huge = (size_t)2 << 20, bytes = DENSE_STRIDE * FAIR_MAX_DENSE_CELLS * sizeof(uint32_t);
 			bytes = (bytes + huge - 1) / huge * huge;
 			t->dense_arena = aligned_alloc(huge, bytes);
@@ -279,11 +280,26 @@ static int dense_add(struct fair_table *t, size_t cell, long k, int y, uint64_t 
 		}
 		c->dense = t->dense_arena + DENSE_STRIDE * t->ndense++;
 	}
-	uint32_t *slot = &c->dense[k * 2 + y];
+	*slot = &c->dense[k * 2 + y];
+	return 0;
+}
+
+static int slot_add(uint32_t *slot, uint64_t n)
+{
 	if (n > (uint64_t)(UINT32_MAX - *slot))
 		return FAIR_FAIL_OVERFLOW;
 	*slot += (uint32_t)n;
 	return 0;
+}
+
+/* Adds n to the dense count of (cell, k, y); 1 when the cell has no dense array. */
+static int dense_add(struct fair_table *t, size_t cell, long k, int y, uint64_t n)
+{
+	uint32_t *slot;
+	int rc = dense_slot(t, cell, k, y, &slot);
+	if (rc)
+		return rc;
+	return slot ? slot_add(slot, n) : 1;
 }
 
 int fair_table_merge(struct fair_table *dst, const struct fair_table *src, const struct fair_scan_config *cfg)
@@ -460,9 +476,9 @@ static int label_of(const struct fair_scan_config *cfg, const struct fair_csv_fi
 {
 	if (f->escaped)
 		return -1; /* labels never contain quotes */
-	if (f->len == cfg->positive_len && memcmp(f->data, cfg->positive, f->len) == 0)
+	if (f->len == cfg->positive_len && same_bytes(f->data, cfg->positive, f->len))
 		return 1;
-	if (f->len == cfg->negative_len && memcmp(f->data, cfg->negative, f->len) == 0)
+	if (f->len == cfg->negative_len && same_bytes(f->data, cfg->negative, f->len))
 		return 0;
 	return -1;
 }
@@ -474,6 +490,10 @@ int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c)
 	struct fair_csv_error cerr;
 	char key[KEY_MAX];
 	const char *last_progress = c->begin;
+	/* Dense counters are hit at random in a few MiB: each is prefetched when its
+	 * row is read and incremented PENDING rows later, when it is in cache. */
+	uint32_t *pending[PENDING];
+	size_t npending = 0, next_pending = 0;
 	size_t count;
 	uint64_t line;
 	int rc;
@@ -576,9 +596,20 @@ int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c)
 		}
 		c->table.cells[cell].n[t * 2 + p]++;
 		if (cfg->has_score) {
-			rc = dense >= 0 ? dense_add(&c->table, cell, dense, t, 1) : 1;
-			if (rc == 1)
+			uint32_t *slot = NULL;
+			rc = dense >= 0 ? dense_slot(&c->table, cell, dense, t, &slot) : 0;
+			if (!rc && slot) {
+				__builtin_prefetch(slot, 1);
+				if (npending == PENDING && (rc = slot_add(pending[next_pending], 1)) == 0)
+					npending--;
+				if (!rc) {
+					pending[next_pending] = slot;
+					next_pending = (next_pending + 1) % PENDING;
+					npending++;
+				}
+			} else if (!rc) {
 				rc = score_add(&c->table, cfg, cell, score, t, 1);
+			}
 			if (rc) {
 				fail(c, rc, line);
 				goto out;
@@ -586,6 +617,11 @@ int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c)
 		}
 	}
 out:
+	for (size_t k = 0; k < npending; k++) {
+		size_t at = (next_pending + PENDING - npending + k) % PENDING;
+		if (!c->status && (rc = slot_add(pending[at], 1)))
+			fail(c, rc, line);
+	}
 	c->next = r.p < c->end ? r.p : c->end;
 	c->lines = r.line - 1;
 	free(fields);
