@@ -75,7 +75,8 @@ run_fuzz() { # binary seconds
   local dir="$work/fuzz" log="$work/fuzz.log" status=0
   mkdir -p "$dir/corpus"
   cp tests/fuzz/corpus/* "$dir/corpus/"
-  (cd "$dir" && "$1" -max_total_time="$2" -max_len=4096 -print_final_stats=1 corpus) >"$log" 2>&1 || status=$?
+  local bin="$PWD/$1"
+  (cd "$dir" && "$bin" -max_total_time="$2" -max_len=4096 -print_final_stats=1 corpus) >"$log" 2>&1 || status=$?
   if [ "$status" -eq 0 ]; then
     echo "  fuzz: $(grep -oE 'Done [0-9]+ runs' "$log" | tail -1) in $2 s, no crash"
     add fuzz 1 0
