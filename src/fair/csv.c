@@ -27,27 +27,51 @@ void fair_csv_init(struct fair_csv *r, const char *data, size_t len, bool bom)
 	r->p = data;
 	r->end = data + len;
 	r->line = 1;
+	r->block = NULL;
+	r->mask = 0;
 	if (bom && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		r->p += 3;
 }
 
-/* The first byte at or after p that is a comma, LF, CR or quote; end if none. */
-static const char *next_special(const char *p, const char *end)
+/* Bit i set when block[i] is a comma, LF, CR or quote; block has 64 bytes. */
+static uint64_t special_mask(const char *block)
 {
 #if defined(__SSE2__)
-	/* 16 bytes per step: most fields end within the first load. */
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
 	const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
-	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	uint64_t mask = 0;
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(block + 16 * k));
 		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
 					   _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr)));
-		int mask = _mm_movemask_epi8(hit);
-		if (mask)
-			return p + __builtin_ctz((unsigned)mask);
-		p += 16;
+		mask |= (uint64_t)(unsigned)_mm_movemask_epi8(hit) << (16 * k);
 	}
+	return mask;
+#else
+	uint64_t mask = 0;
+	for (int i = 0; i < 64; i++)
+		if (byte_class[(unsigned char)block[i]] != DATA)
+			mask |= (uint64_t)1 << i;
+	return mask;
 #endif
+}
+
+/* The first byte at or after p that is a comma, LF, CR or quote; end if none. */
+static const char *next_special(struct fair_csv *r, const char *p, const char *end)
+{
+	for (;;) {
+		if (r->block && p >= r->block && p < r->block + 64) {
+			uint64_t m = r->mask >> (p - r->block);
+			if (m)
+				return p + __builtin_ctzll(m);
+			p = r->block + 64;
+			continue;
+		}
+		if (end - p < 64)
+			break;
+		r->block = p;
+		r->mask = special_mask(p);
+	}
 	while (p < end && byte_class[(unsigned char)*p] == DATA)
 		p++;
 	return p;
@@ -111,7 +135,7 @@ int fair_csv_next(struct fair_csv *r, struct fair_csv_field *fields, size_t max_
 					      "a closing quote must be followed by a comma or the end of the line");
 		} else {
 			for (;;) {
-				p = next_special(p, end);
+				p = next_special(r, p, end);
 				if (p >= end)
 					break;
 				unsigned char c = byte_class[(unsigned char)*p];

@@ -34,6 +34,10 @@ struct fair_csv {
 	const char *p;   /* next byte to read */
 	const char *end; /* one past the last byte */
 	uint64_t line;   /* physical line of p, from 1 */
+	/* A 64-byte window and the bit mask of its commas, LFs, CRs and quotes, so one
+	 * vector pass serves several fields and rows. block NULL: none yet. */
+	const char *block;
+	uint64_t mask;
 };
 
 enum fair_csv_result {
