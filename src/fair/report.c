@@ -191,6 +191,7 @@ static void html_value(struct buf *b, json_t *v)
 #define CHART_LABEL 190
 #define CHART_BAR 380
 #define CHART_ROW 22
+#define CHART_MAX_GROUPS 200
 
 static void chart(struct buf *b, json_t *groups, const struct metric_label *m, double line, const char *line_label)
 {
@@ -376,7 +377,13 @@ int fair_report_html(json_t *report, struct buf *b)
 		verdict_html(b, json_object_get(ff, "pass"));
 		buf_addstr(b, "</td></tr>\n</tbody>\n</table>\n");
 
-		/* Charts. */
+		/* Charts: beyond CHART_MAX_GROUPS bars they stop being readable (and the page
+		 * would grow with every group); the table above still has every number. */
+		if (json_array_size(groups) > CHART_MAX_GROUPS) {
+			buf_addf(b, "<p>집단이 %d개를 넘어 그래프를 생략합니다 · More than %d groups: charts omitted; the table has every value.</p>\n</section>\n",
+				 CHART_MAX_GROUPS, CHART_MAX_GROUPS);
+			continue;
+		}
 		buf_addstr(b, "<div class=\"charts\">\n");
 		double max_sel = NAN;
 		json_array_foreach(groups, k, g) {
