@@ -198,7 +198,10 @@ static void chart(struct buf *b, json_t *groups, const struct metric_label *m, d
 	size_t n = json_array_size(groups), i;
 	json_t *g;
 	int height = (int)(n * CHART_ROW) + 34;
-	buf_addf(b, "<figure><figcaption>%s · %s</figcaption>\n", m->ko, m->en);
+	if (strcmp(m->ko, m->en))
+		buf_addf(b, "<figure><figcaption>%s · %s</figcaption>\n", m->ko, m->en);
+	else
+		buf_addf(b, "<figure><figcaption>%s</figcaption>\n", m->en);
 	buf_addf(b, "<svg role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" aria-label=\"", CHART_LABEL + CHART_BAR + 70,
 		 height, CHART_LABEL + CHART_BAR + 70, height);
 	html(b, m->en);
@@ -311,9 +314,13 @@ int fair_report_html(json_t *report, struct buf *b)
 		}
 		buf_addstr(b, "</h2>\n<table>\n<thead><tr><th scope=\"col\">집단 · Group</th><th scope=\"col\">n</th>");
 		for (size_t m = 0; m < NMETRICS; m++)
-			if (m + 1 < NMETRICS || has_score)
-				buf_addf(b, "<th scope=\"col\">%s<br><span lang=\"en\">%s</span></th>", metric_labels[m].ko,
-					 metric_labels[m].en);
+			if (m + 1 < NMETRICS || has_score) {
+				if (strcmp(metric_labels[m].ko, metric_labels[m].en))
+					buf_addf(b, "<th scope=\"col\">%s<br><span lang=\"en\">%s</span></th>", metric_labels[m].ko,
+						 metric_labels[m].en);
+				else
+					buf_addf(b, "<th scope=\"col\">%s</th>", metric_labels[m].en);
+			}
 		buf_addstr(b, "<th scope=\"col\">4/5 비율<br><span lang=\"en\">4/5 ratio</span></th></tr></thead>\n<tbody>\n");
 		for (size_t gi = 0; gi <= json_array_size(groups); gi++) {
 			g = gi < json_array_size(groups) ? json_array_get(groups, gi) : overall;
