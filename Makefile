@@ -6,7 +6,7 @@ PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcrypto
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wvla -Isrc -Ibuild/gen
 CFLAGS  ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 SRC      := $(sort $(shell find src -name '*.c'))
@@ -18,7 +18,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 UNIT_ASAN_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 
-.PHONY: all run check bench deps clean unit api e2e asan
+.PHONY: all run check bench bench-fair deps clean unit api e2e asan
 all: build/aims
 
 deps:
@@ -80,14 +80,26 @@ run: deps
 
 # ---- tests ----------------------------------------------------------------
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) asan
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) asan build/fuzz/fuzz_csv
 	@bash tests/run-all.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory build/aims
 	@bash tests/bench/all.sh build/aims
+	@bash tests/bench/fair.sh build/aims
+
+bench-fair: deps
+	@$(MAKE) --no-print-directory build/aims
+	@bash tests/bench/fair.sh build/aims
 
 clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- fuzzing (libFuzzer; clang) -------------------------------------------
+FUZZ_SRC := src/fair/csv.c src/fair/scan.c src/base/text.c
+build/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(FUZZ_SRC)
+	@mkdir -p $(@D)
+	clang $(CFLAGS_BASE) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(PKG_CFLAGS) -o $@ tests/fuzz/fuzz_csv.c $(FUZZ_SRC) -lm

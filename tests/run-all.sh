@@ -5,6 +5,8 @@
 #   shutdown (graceful stop) and cli (the command line), both under ASan ·
 #   multi (two servers, one SQLite file) ·
 #   catalog (`aims catalog check` on the built-in and on-disk catalogs, under ASan) · e2e (browser) ·
+#   fair-pandas (aims fair against pandas on random data, under ASan) ·
+#   fuzz (libFuzzer on the fairness CSV reader and chunk join, FUZZ_SECONDS, default 25) ·
 #   then on a throw-away PostgreSQL cluster of its own (tools/pg-temp.sh), each suite
 #   in a fresh database: unit-pg and unit-pg-asan (the store conformance tests),
 #   api-pg and api-pg-asan (every API case), multi-pg (two servers, one database)
@@ -72,9 +74,11 @@ run_node_suite() { # suite script aims [extra arguments...]
   fi
 }
 
-# The framework library: the built-in copy and catalogs/ on disk must both pass
-# `aims catalog check`, the browsing commands must work, and a broken copy must fail
-# with FILE:LINE: ID messages.
+#   shutdown (graceful stop) and cli (the command line), both under ASan ·
+#   multi (two servers, one SQLite file) ·
+#   catalog (`aims catalog check` on the built-in and on-disk catalogs, under ASan) · e2e (browser) ·
+#   fair-pandas (aims fair against pandas on random data, under ASan) ·
+#   fuzz (libFuzzer on the fairness CSV reader and chunk join, FUZZ_SECONDS, default 25) ·
 run_catalog_suite() { # aims
   local aims="$1" pass=0 fail=0 dir="$work/catalog" out
   expect() { # name status command...
@@ -111,6 +115,8 @@ run_node_suite cli tests/api/cli.mjs build/asan/aims
 run_node_suite multi tests/api/multi.mjs build/aims
 run_catalog_suite build/asan/aims
 run_node_suite e2e tests/e2e/run.mjs build/aims
+run_fair_pandas build/asan/aims
+run_fuzz build/fuzz/fuzz_csv "${FUZZ_SECONDS:-25}"
 
 # ---- the same on PostgreSQL -------------------------------------------------
 pg_url() { bash tools/pg-temp.sh createdb "$pg_dir" "$1"; }

@@ -20,6 +20,9 @@ packages=(
   wrk                                   # HTTP benchmarks (make bench)
   chromium                              # browser test (playwright-core drives it)
   fonts-noto-cjk                        # Korean text in the browser and reports
+  clang                                 # libFuzzer target of the fairness CSV reader (make check)
+  python3-pandas                        # fairness metrics checked against pandas (make check, make bench)
+  time                                  # peak memory of the fairness benchmark (/usr/bin/time)
 )
 
 missing=()

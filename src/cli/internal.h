@@ -81,6 +81,7 @@ extern const struct cli_command cli_cmd_system;
 extern const struct cli_command cli_cmd_db;
 extern const struct cli_command cli_cmd_backup;
 extern const struct cli_command cli_cmd_catalog;
+extern const struct cli_command cli_cmd_fair;
 
 /* ---- options (cli.c) ---- */
 

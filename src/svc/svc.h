@@ -14,6 +14,7 @@
 #ifndef AIMS_SVC_SVC_H
 #define AIMS_SVC_SVC_H
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "model/role.h"
 #include "store/store.h"
@@ -120,6 +121,36 @@ int svc_system_csv(json_t *list, char **out, size_t *len, struct err *e);
 /* All or nothing: on any bad line, nothing is created and e lists every problem. */
 int svc_system_import_csv(struct store *s, const struct actor *a, const char *csv, size_t len,
 			  json_t **out, struct err *e);
+
+/* ---- fairness testing (svc/fair.c) ---- */
+
+/*
+ * A fairness test of a CSV of predictions. Text fields are as a user typed them (the
+ * CLI's options, later an HTTP form), NULL when not given; svc validates them and
+ * names the option in errors. Needs no store and no actor: it reads only the file.
+ */
+struct svc_fair_request {
+	const char *path;      /* the CSV file (memory-mapped) */
+	const char *y_true, *y_pred, *score; /* column names; score may be NULL */
+	const char *sensitive; /* column names separated by commas */
+	const char *positive;  /* label of the positive class (default "1") */
+	const char *negative;  /* label of the negative class (default "0") */
+	const char *thresholds; /* "metric=value,metric<=value,..." or NULL */
+	const char *bootstrap;  /* replicates, 0 to 10000 (default 0) */
+	const char *seed;       /* default 42 */
+	const char *confidence; /* in (0, 1), default 0.95 */
+	const char *score_digits; /* round scores to this many decimals (0 to 15) */
+	const char *threads;    /* 1 to 64; default: online CPUs */
+	bool skip_bad_rows;
+};
+
+/* Runs the test; *out is the report (docs/fair-schema.json). Input problems are
+ * AIMS_EINVAL with the line and column; unreadable files AIMS_EIO. */
+int svc_fair_run(const struct svc_fair_request *r, json_t **out, struct err *e);
+/* The report as an aligned text table (appended to out). */
+int svc_fair_render_text(json_t *report, struct buf *out);
+/* The report as one self-contained HTML page, Korean and English labels. */
+int svc_fair_render_html(json_t *report, struct buf *out);
 
 /* ---- dashboard (svc/dashboard.c) ---- */
 /* {by_stage:[{lifecycle_stage,count}], by_org:[{org_id,org_name,count}], recent:[...], total} */

@@ -98,6 +98,32 @@ check(r.status === 0 && /serve/.test(r.out) && /system/.test(r.out), 'aims --hel
 r = run(['frobnicate']);
 check(r.status === 2 && /frobnicate/.test(r.err), 'an unknown command is named, exit 2', show(r));
 
+// aims fair: the table, JSON, HTML, thresholds and bad input, as a user meets them
+const preds = path.join(tmp, 'preds.csv');
+fs.writeFileSync(preds, 'sex,y,p,s\nF,1,1,0.9\nF,0,1,0.8\nM,1,0,0.3\nM,0,0,0.1\nF,0,0,0.2\nM,1,1,0.7\n');
+r = run(['fair', '--data', preds, '--y-true', 'y', '--y-pred', 'p', '--sensitive', 'sex', '--score', 's']);
+check(r.status === 0 && /By sex \(2 groups\)/.test(r.out) && /\(overall\)/.test(r.out), 'fair prints a table per section', show(r));
+r = run(['fair', '--data', preds, '--y-true', 'y', '--y-pred', 'p', '--sensitive', 'sex', '--json',
+  '--threshold', 'demographic_parity_ratio=0.8', '--html', path.join(tmp, 'fair.html')]);
+let report = null;
+try { report = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 3 && report && report.pass === false, 'a failed threshold exits 3 with pass:false in the JSON', show(r));
+check(report && report.sections[0].disparities.demographic_parity_ratio.value === 0.5, 'demographic parity ratio is 0.5', show(r));
+const page = fs.existsSync(path.join(tmp, 'fair.html')) ? fs.readFileSync(path.join(tmp, 'fair.html'), 'utf8') : '';
+check(/<svg/.test(page) && /선택률/.test(page) && /Selection rate/.test(page) && !/<script/.test(page),
+  'fair --html writes a self-contained bilingual page with SVG charts', page.slice(0, 200));
+fs.writeFileSync(path.join(tmp, 'bad-preds.csv'), 'sex,y,p\nF,1,1\nM,2,0\n');
+r = run(['fair', '--data', path.join(tmp, 'bad-preds.csv'), '--y-true', 'y', '--y-pred', 'p', '--sensitive', 'sex']);
+check(r.status === 1 && /line 3: y:/.test(r.err) && /'2'/.test(r.err) && r.out === '', 'a bad label fails with line, column and value, nothing on stdout', show(r));
+r = run(['fair', '--data', path.join(tmp, 'bad-preds.csv'), '--y-true', 'y', '--y-pred', 'p', '--sensitive', 'sex', '--skip-bad-rows', '--json']);
+try { report = JSON.parse(r.out); } catch { report = null; }
+check(r.status === 0 && report && report.input.skipped.label_not_binary === 1 && report.input.rows_used === 1,
+  '--skip-bad-rows counts the skipped row by kind', show(r));
+r = run(['fair', '--data', preds, '--y-true', 'truth', '--y-pred', 'p', '--sensitive', 'sex']);
+check(r.status === 1 && /no column 'truth'/.test(r.err) && /columns: sex, y, p, s/.test(r.err), 'an unknown column is named with the header\'s columns', show(r));
+r = run(['fair', '--data', preds, '--y-true', 'y']);
+check(r.status === 2 && /--y-pred/.test(r.err), 'a missing required option is a usage error', show(r));
+
 check(sanitizerReports.length === 0, 'no sanitizer report from any command', sanitizerReports.join(' | '));
 
 console.log(`cli: ${passed} passed, ${failed} failed`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh: the aims benchmark (`make bench`; not part of `make check`).
+# run.sh: the aims HTTP benchmark (`make bench`, then tests/bench/fair.sh; not part of `make check`).
 #
 #   bash tests/bench/run.sh build/aims
 #

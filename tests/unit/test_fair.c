@@ -1,0 +1,589 @@
+/*
+ * test_fair.c: the fairness engine on hand-computed cases, no files except in the
+ * svc tests at the end (temp files under /tmp/aims-fair-*).
+ *
+ * Covers the CSV reader (quotes with commas, quotes and newlines; CRLF; BOM; empty
+ * fields; a last line without newline; a 1-column file; every kind of broken quoting
+ * with its line and column), the scan (cells, bad rows skipped or fatal, the exact
+ * join of chunks whose guessed start falls inside a quoted newline, for 1 to 8
+ * chunks at every possible split), the metrics (rates, undefined as NaN, Fairlearn
+ * disparities, AUC with ties, the Poisson sampler's mean), thresholds, and the use
+ * case (errors naming line and column, skip counts, HTML escaping of group names).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fair/csv.h"
+#include "fair/metrics.h"
+#include "fair/scan.h"
+#include "svc/svc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ csv */
+
+struct rec {
+	int rc;
+	size_t count;
+	uint64_t line;
+	struct fair_csv_field f[8];
+	struct fair_csv_error err;
+};
+
+static struct rec next_rec(struct fair_csv *r)
+{
+	struct rec x;
+	memset(&x, 0, sizeof x);
+	x.rc = fair_csv_next(r, x.f, 8, &x.count, &x.line, &x.err);
+	return x;
+}
+
+static void assert_field(const struct fair_csv_field *f, const char *want)
+{
+	char out[256];
+	size_t n = fair_csv_unescape(f, out, sizeof out);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(out, want, n);
+}
+
+static void test_csv_quotes_crlf_bom(void **state)
+{
+	(void)state;
+	const char *in = "\xEF\xBB\xBF" "a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n,,\r\nlast,row,end";
+	struct fair_csv r;
+	fair_csv_init(&r, in, strlen(in), true);
+	struct rec x = next_rec(&r);
+	assert_int_equal(x.rc, FAIR_CSV_RECORD);
+	assert_int_equal(x.count, 3);
+	assert_field(&x.f[0], "a");
+	assert_field(&x.f[2], "c"); /* CR of CRLF is not data */
+	x = next_rec(&r);
+	assert_int_equal(x.line, 2);
+	assert_int_equal(x.count, 3);
+	assert_field(&x.f[0], "x, y");
+	assert_true(x.f[1].escaped);
+	assert_field(&x.f[1], "say \"hi\"");
+	assert_field(&x.f[2], "two\nlines");
+	x = next_rec(&r);
+	assert_int_equal(x.line, 4); /* the quoted newline moved the line count */
+	assert_int_equal(x.count, 3);
+	assert_int_equal(x.f[0].len, 0);
+	assert_int_equal(x.f[2].len, 0);
+	x = next_rec(&r);
+	assert_int_equal(x.rc, FAIR_CSV_RECORD); /* no newline at the end */
+	assert_field(&x.f[2], "end");
+	assert_int_equal(next_rec(&r).rc, FAIR_CSV_END);
+}
+
+static void test_csv_one_column_and_cr(void **state)
+{
+	(void)state;
+	const char *in = "v\n1\n\n2\r\na\rb\n";
+	struct fair_csv r;
+	fair_csv_init(&r, in, strlen(in), false);
+	assert_int_equal(next_rec(&r).count, 1);
+	struct rec x = next_rec(&r);
+	assert_field(&x.f[0], "1");
+	x = next_rec(&r); /* an empty line is one empty field */
+	assert_int_equal(x.count, 1);
+	assert_int_equal(x.f[0].len, 0);
+	x = next_rec(&r);
+	assert_field(&x.f[0], "2");
+	x = next_rec(&r); /* a lone CR is data */
+	assert_field(&x.f[0], "a\rb");
+	assert_int_equal(next_rec(&r).rc, FAIR_CSV_END);
+}
+
+static void test_csv_broken_quoting(void **state)
+{
+	(void)state;
+	const struct {
+		const char *in;
+		uint64_t line;
+		size_t column;
+	} cases[] = {
+		{ "a,b\n1,x\"y\n", 2, 2 },          /* quote inside an unquoted field */
+		{ "a,b\n\"1\"x,2\n", 2, 1 },        /* text after the closing quote */
+		{ "a,b\n1,2\n3,\"open\n\n", 3, 2 }, /* never closed */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct fair_csv r;
+		struct rec x;
+		fair_csv_init(&r, cases[i].in, strlen(cases[i].in), false);
+		do
+			x = next_rec(&r);
+		while (x.rc == FAIR_CSV_RECORD);
+		assert_int_equal(x.rc, FAIR_CSV_BROKEN);
+		assert_int_equal(x.err.line, cases[i].line);
+		assert_int_equal(x.err.column, cases[i].column);
+		assert_non_null(x.err.what);
+		assert_int_equal(next_rec(&r).rc, FAIR_CSV_END); /* stops after an error */
+	}
+}
+
+static void test_parse_number(void **state)
+{
+	(void)state;
+	double v;
+	long k;
+	assert_int_equal(fair_parse_number("0.7255", 6, &v, &k), 0);
+	assert_true(v == 0.7255);
+	assert_int_equal(k, 7255);
+	assert_int_equal(fair_parse_number("1", 1, &v, &k), 0);
+	assert_int_equal(k, 10000);
+	assert_int_equal(fair_parse_number("0.12345", 7, &v, &k), 0);
+	assert_true(v == 0.12345);
+	assert_int_equal(k, -1);
+	assert_int_equal(fair_parse_number("-2.5e-3", 7, &v, &k), 0);
+	assert_true(v == -2.5e-3);
+	assert_int_equal(fair_parse_number("0.1234567890123456789", 21, &v, NULL), 0);
+	assert_true(v == 0.1234567890123456789);
+	const char *bad[] = { "", "-", ".", "1e", "nan", "inf", " 1", "1 ", "0x10", "1,5" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(fair_parse_number(bad[i], strlen(bad[i]), &v, NULL), -1);
+}
+
+/* ------------------------------------------------------------------ scan */
+
+static void config(struct fair_scan_config *c, size_t columns, bool score)
+{
+	memset(c, 0, sizeof *c);
+	c->columns = columns;
+	c->y_true = 1;
+	c->y_pred = 2;
+	c->has_score = score;
+	c->score = 3;
+	c->sensitive[0] = 0;
+	c->nsensitive = 1;
+	memcpy(c->positive, "1", 2);
+	memcpy(c->negative, "0", 2);
+	c->positive_len = c->negative_len = 1;
+	c->score_digits = -1;
+	c->max_cells = 1000;
+	c->max_scores = 1000;
+}
+
+/* Scans data (after its header line) in n chunks split at the given fractions. */
+static int scan_in_chunks(const struct fair_scan_config *cfg, const char *data, size_t len, size_t n,
+			  struct fair_chunk *total)
+{
+	const char *begin = memchr(data, '\n', len) + 1, *end = data + len;
+	struct fair_chunk chunks[16];
+	for (size_t i = 0; i < n; i++) {
+		fair_chunk_init(&chunks[i], fair_scan_split(begin, end, i, n), fair_scan_split(begin, end, i + 1, n), end);
+		fair_scan_chunk(cfg, &chunks[i]);
+	}
+	int rc = fair_scan_join(cfg, chunks, n, 2);
+	*total = chunks[0];
+	return rc;
+}
+
+static const struct fair_cell *cell_named(const struct fair_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncells; i++) {
+		const char *v;
+		size_t n = fair_key_value(t->keys + t->cells[i].key_off, t->cells[i].key_len, 0, &v);
+		if (n == strlen(name) && !memcmp(v, name, n))
+			return &t->cells[i];
+	}
+	return NULL;
+}
+
+static void test_scan_counts_cells(void **state)
+{
+	(void)state;
+	const char *in = "g,y,p\nA,1,1\nA,1,0\nB,0,1\nA,0,0\n\"B\",1,1\n";
+	struct fair_scan_config cfg;
+	struct fair_chunk total;
+	config(&cfg, 3, false);
+	assert_int_equal(scan_in_chunks(&cfg, in, strlen(in), 1, &total), 0);
+	assert_int_equal(total.rows, 5);
+	assert_int_equal(total.table.ncells, 2);
+	const struct fair_cell *a = cell_named(&total.table, "A"), *b = cell_named(&total.table, "B");
+	assert_non_null(a);
+	assert_non_null(b);
+	/* n[t * 2 + p]: tn, fp, fn, tp */
+	assert_int_equal(a->n[0], 1);
+	assert_int_equal(a->n[2], 1);
+	assert_int_equal(a->n[3], 1);
+	assert_int_equal(b->n[1], 1);
+	assert_int_equal(b->n[3], 1);
+	fair_chunk_release(&total);
+}
+
+static void test_scan_bad_rows(void **state)
+{
+	(void)state;
+	const char *in = "g,y,p,s\nA,1,1,0.5\nA,2,1,0.5\nA,1\n,1,0,0.1\nB,1,0,x\nB,0,,0.3\nB,0,0,0.25\n";
+	struct fair_scan_config cfg;
+	struct fair_chunk total;
+	config(&cfg, 4, true);
+	/* Without skipping: the first bad row fails, with its line and column. */
+	assert_int_equal(scan_in_chunks(&cfg, in, strlen(in), 1, &total), -1);
+	assert_int_equal(total.failure.kind, FAIR_BAD_LABEL);
+	assert_int_equal(total.failure.line, 3);
+	assert_int_equal(total.failure.column, 1);
+	assert_string_equal(total.failure.value, "2");
+	fair_chunk_release(&total);
+	/* Skipping: counted by kind, each row once. */
+	cfg.skip_bad_rows = true;
+	assert_int_equal(scan_in_chunks(&cfg, in, strlen(in), 1, &total), 0);
+	assert_int_equal(total.rows, 7);
+	assert_int_equal(total.bad[FAIR_BAD_LABEL], 1);
+	assert_int_equal(total.bad[FAIR_BAD_RAGGED], 1);
+	assert_int_equal(total.bad[FAIR_BAD_MISSING], 2);
+	assert_int_equal(total.bad[FAIR_BAD_SCORE], 1);
+	assert_int_equal(total.nexamples, 5);
+	assert_int_equal(total.examples[1].line, 4);
+	assert_int_equal(total.examples[1].fields, 2);
+	assert_int_equal(total.examples[2].kind, FAIR_BAD_MISSING);
+	assert_int_equal(total.examples[2].column, 0);
+	const struct fair_cell *a = cell_named(&total.table, "A"), *b = cell_named(&total.table, "B");
+	assert_int_equal(a->n[3], 1);
+	assert_int_equal(b->n[0], 1);
+	fair_chunk_release(&total);
+}
+
+static void test_scan_too_many_groups(void **state)
+{
+	(void)state;
+	const char *in = "g,y,p\na,1,1\nb,1,1\nc,1,1\n";
+	struct fair_scan_config cfg;
+	struct fair_chunk total;
+	config(&cfg, 3, false);
+	cfg.max_cells = 2;
+	cfg.skip_bad_rows = true; /* a limit is never skipped */
+	assert_int_equal(scan_in_chunks(&cfg, in, strlen(in), 1, &total), -1);
+	assert_int_equal(total.failure.kind, FAIR_FAIL_CELLS);
+	assert_int_equal(total.failure.line, 4);
+	fair_chunk_release(&total);
+}
+
+/* Every chunk count and every guessed split must give the sequential result, also
+ * when a split lands inside a quoted field that holds newlines and commas. */
+static void test_join_matches_sequential(void **state)
+{
+	(void)state;
+	char data[4096];
+	size_t len = 0;
+	len += (size_t)snprintf(data + len, sizeof data - len, "g,y,p,note\n");
+	for (int i = 0; i < 60; i++) {
+		const char *g = i % 3 == 0 ? "\"x\ny\"" : i % 3 == 1 ? "B" : "\"C, \"\"c\"\"\"";
+		const char *note = i % 4 == 0 ? "\"a\n1,1,1\nb\"" : i % 4 == 1 ? "\"\n\"" : "plain";
+		len += (size_t)snprintf(data + len, sizeof data - len, "%s,%d,%d,%s\n", g, i % 2, (i / 2) % 2, note);
+	}
+	len += (size_t)snprintf(data + len, sizeof data - len, "B,1,3,bad\nB,1,1,\"unclosed\n");
+	struct fair_scan_config cfg;
+	struct fair_chunk seq;
+	config(&cfg, 4, false);
+	cfg.skip_bad_rows = true;
+	assert_int_equal(scan_in_chunks(&cfg, data, len, 1, &seq), -1);
+	assert_int_equal(seq.failure.kind, FAIR_FAIL_QUOTING);
+	fair_chunk_release(&seq);
+	/* Without the unclosed quote at the end: */
+	size_t good = (size_t)(strstr(data, "B,1,1,\"unclosed") - data);
+	assert_int_equal(scan_in_chunks(&cfg, data, good, 1, &seq), 0);
+	assert_int_equal(seq.rows, 61);
+	assert_int_equal(seq.bad[FAIR_BAD_LABEL], 1);
+	assert_int_equal(seq.table.ncells, 3);
+	for (size_t n = 2; n <= 8; n++) {
+		struct fair_chunk par;
+		assert_int_equal(scan_in_chunks(&cfg, data, good, n, &par), 0);
+		assert_int_equal(par.rows, seq.rows);
+		assert_int_equal(par.lines, seq.lines);
+		assert_int_equal(par.nexamples, 1);
+		assert_int_equal(par.examples[0].line, seq.examples[0].line);
+		assert_int_equal(par.table.ncells, seq.table.ncells);
+		for (size_t c = 0; c < seq.table.ncells; c++) {
+			const char *v;
+			size_t vn = fair_key_value(seq.table.keys + seq.table.cells[c].key_off, seq.table.cells[c].key_len, 0, &v);
+			char name[32];
+			memcpy(name, v, vn);
+			name[vn] = '\0';
+			const struct fair_cell *pc = cell_named(&par.table, name);
+			assert_non_null(pc);
+			assert_memory_equal(pc->n, seq.table.cells[c].n, sizeof pc->n);
+		}
+		fair_chunk_release(&par);
+	}
+	/* And chunks starting at every single LF, the worst guesses there are. */
+	const char *begin = memchr(data, '\n', good) + 1, *end = data + good;
+	struct fair_chunk chunks[2];
+	for (const char *lf = begin; (lf = memchr(lf, '\n', (size_t)(end - lf))) != NULL; lf++) {
+		fair_chunk_init(&chunks[0], begin, lf + 1, end);
+		fair_chunk_init(&chunks[1], lf + 1, end, end);
+		fair_scan_chunk(&cfg, &chunks[0]);
+		fair_scan_chunk(&cfg, &chunks[1]);
+		assert_int_equal(fair_scan_join(&cfg, chunks, 2, 2), 0);
+		assert_int_equal(chunks[0].rows, seq.rows);
+		assert_int_equal(chunks[0].examples[0].line, seq.examples[0].line);
+		assert_memory_equal(cell_named(&chunks[0].table, "B")->n, cell_named(&seq.table, "B")->n, 4 * sizeof(uint64_t));
+		fair_chunk_release(&chunks[0]);
+	}
+	fair_chunk_release(&seq);
+}
+
+/* ------------------------------------------------------------------ metrics */
+
+static void test_rates_and_undefined(void **state)
+{
+	(void)state;
+	double r[FAIR_RATES];
+	const uint64_t n[4] = { 5, 1, 2, 2 }; /* tn fp fn tp */
+	fair_metrics_rates(n, r);
+	assert_true(fabs(r[FAIR_BASE_RATE] - 0.4) < 1e-15);
+	assert_true(fabs(r[FAIR_SELECTION_RATE] - 0.3) < 1e-15);
+	assert_true(fabs(r[FAIR_TPR] - 0.5) < 1e-15);
+	assert_true(fabs(r[FAIR_FPR] - 1.0 / 6) < 1e-15);
+	assert_true(fabs(r[FAIR_TNR] - 5.0 / 6) < 1e-15);
+	assert_true(fabs(r[FAIR_FNR] - 0.5) < 1e-15);
+	assert_true(fabs(r[FAIR_PRECISION] - 2.0 / 3) < 1e-15);
+	assert_true(fabs(r[FAIR_ACCURACY] - 0.7) < 1e-15);
+	/* No positives: TPR and FNR undefined (Fairlearn would say TPR 0). */
+	const uint64_t none[4] = { 3, 1, 0, 0 };
+	fair_metrics_rates(none, r);
+	assert_true(isnan(r[FAIR_TPR]));
+	assert_true(isnan(r[FAIR_FNR]));
+	assert_true(fabs(r[FAIR_FPR] - 0.25) < 1e-15);
+	assert_true(fabs(r[FAIR_SELECTION_RATE] - 0.25) < 1e-15);
+	assert_true(isnan(r[FAIR_PRECISION]) == false);
+}
+
+static void test_disparities(void **state)
+{
+	(void)state;
+	double d[FAIR_DISPARITIES];
+	const double sel[] = { 0.5, 0.2, 0.4 }, tpr[] = { 0.9, NAN, 0.6 }, fpr[] = { 0.1, 0.3, 0.2 };
+	fair_metrics_disparities(sel, tpr, fpr, 3, d);
+	assert_true(fabs(d[FAIR_DP_DIFFERENCE] - 0.3) < 1e-15);
+	assert_true(fabs(d[FAIR_DP_RATIO] - 0.4) < 1e-15);
+	/* TPR over the two defined groups: diff 0.3, ratio 2/3; FPR: diff 0.2, ratio 1/3 */
+	assert_true(fabs(d[FAIR_EOPP_DIFFERENCE] - 0.3) < 1e-15);
+	assert_true(fabs(d[FAIR_EO_DIFFERENCE] - 0.3) < 1e-15);
+	assert_true(fabs(d[FAIR_EO_RATIO] - 1.0 / 3) < 1e-15);
+	assert_true(fabs(d[FAIR_EOPP_RATIO] - 2.0 / 3) < 1e-15);
+	/* All selection rates 0: the ratio is 0/0, undefined; the difference is 0. */
+	const double zero[] = { 0, 0 }, nan2[] = { NAN, NAN };
+	fair_metrics_disparities(zero, nan2, zero, 2, d);
+	assert_true(d[FAIR_DP_DIFFERENCE] == 0);
+	assert_true(isnan(d[FAIR_DP_RATIO]));
+	assert_true(isnan(d[FAIR_EOPP_DIFFERENCE]));
+	assert_true(isnan(d[FAIR_EO_DIFFERENCE]));
+}
+
+static void test_auc_ties(void **state)
+{
+	(void)state;
+	/* scores 0.2 (neg), 0.5 (neg + pos), 0.8 (pos): (1 + 0.5 + 2) / 4 */
+	const double s[] = { 0.2, 0.5, 0.8 };
+	const uint64_t c[][2] = { { 1, 0 }, { 1, 1 }, { 0, 1 } };
+	assert_true(fabs(fair_metrics_auc(s, c, 3) - 0.875) < 1e-15);
+	const uint64_t only_pos[][2] = { { 0, 3 } };
+	assert_true(isnan(fair_metrics_auc(s, only_pos, 1)));
+}
+
+static void test_thresholds(void **state)
+{
+	(void)state;
+	struct fair_threshold t;
+	struct err e = ERR_INIT;
+	assert_int_equal(fair_threshold_parse("demographic_parity_ratio=0.8", &t, &e), 0);
+	assert_int_equal(t.op, 1);
+	assert_true(t.limit == 0.8);
+	assert_int_equal(fair_threshold_parse("equalized_odds_difference=0.1", &t, &e), 0);
+	assert_int_equal(t.op, -1);
+	assert_int_equal(fair_threshold_parse("four_fifths_ratio>=0.8", &t, &e), 0);
+	assert_int_equal(t.op, 1);
+	assert_int_equal(fair_threshold_parse("accuracy=0.9", &t, &e), AIMS_EINVAL);
+	assert_non_null(strstr(e.message, "unknown metric"));
+	assert_int_equal(fair_threshold_parse("demographic_parity_ratio=high", &t, &e), AIMS_EINVAL);
+	assert_int_equal(fair_threshold_parse("demographic_parity_ratio<0.8", &t, &e), AIMS_EINVAL);
+	err_release(&e);
+}
+
+static void test_poisson_mean(void **state)
+{
+	(void)state;
+	const double lambdas[] = { 0.5, 3, 25, 1000 };
+	for (size_t i = 0; i < 4; i++) {
+		uint64_t st = 7 + i;
+		double sum = 0, sq = 0;
+		const int n = 20000;
+		for (int k = 0; k < n; k++) {
+			double x = (double)fair_poisson(&st, lambdas[i]);
+			sum += x;
+			sq += x * x;
+		}
+		double mean = sum / n, var = sq / n - mean * mean;
+		/* Seeded, so deterministic; 5 standard errors of slack. */
+		assert_true(fabs(mean - lambdas[i]) < 5 * sqrt(lambdas[i] / n));
+		assert_true(fabs(var / lambdas[i] - 1) < 0.1);
+	}
+	uint64_t a = 1, b = 1;
+	assert_int_equal(fair_poisson(&a, 40), fair_poisson(&b, 40));
+}
+
+/* ------------------------------------------------------------------ use case */
+
+static char tmpdir[64];
+
+static const char *write_tmp(const char *name, const char *text)
+{
+	static char path[128];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/aims-fair-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_svc_errors_name_line_and_column(void **state)
+{
+	(void)state;
+	const char *path = write_tmp("bad.csv", "sex,y,p\nF,1,1\nM,yes,0\n");
+	struct svc_fair_request r = { .path = path, .y_true = "y", .y_pred = "p", .sensitive = "sex" };
+	struct err e = ERR_INIT;
+	json_t *out = NULL;
+	assert_int_equal(svc_fair_run(&r, &out, &e), AIMS_EINVAL);
+	assert_null(out);
+	json_t *f = json_array_get(e.fields, 0);
+	assert_int_equal(json_integer_value(json_object_get(f, "line")), 3);
+	assert_string_equal(json_string_value(json_object_get(f, "field")), "y");
+	assert_non_null(strstr(json_string_value(json_object_get(f, "message")), "'yes'"));
+	err_release(&e);
+
+	r.sensitive = "gender";
+	assert_int_equal(svc_fair_run(&r, &out, &e), AIMS_EINVAL);
+	f = json_array_get(e.fields, 0);
+	assert_string_equal(json_string_value(json_object_get(f, "field")), "sensitive");
+	assert_non_null(strstr(json_string_value(json_object_get(f, "message")), "columns: sex, y, p"));
+	err_release(&e);
+
+	path = write_tmp("quote.csv", "sex,y,p\nF,1,1\n\"M,1,0\n");
+	r.path = path;
+	r.sensitive = "sex";
+	r.skip_bad_rows = true;
+	assert_int_equal(svc_fair_run(&r, &out, &e), AIMS_EINVAL);
+	assert_non_null(strstr(e.message, "line 3"));
+	assert_non_null(strstr(e.message, "cannot be skipped"));
+	err_release(&e);
+}
+
+static void test_svc_skip_and_escape(void **state)
+{
+	(void)state;
+	const char *path = write_tmp("skip.csv", "\xEF\xBB\xBFgrp,y,p\r\n<script>x</script>,1,1\r\n\"a&b\",0,1\r\nq,1\r\n"
+						 "<script>x</script>,0,0\r\n,1,1");
+	struct svc_fair_request r = { .path = path, .y_true = "y", .y_pred = "p", .sensitive = "grp",
+				      .skip_bad_rows = true, .thresholds = "demographic_parity_difference=0.6" };
+	struct err e = ERR_INIT;
+	json_t *out = NULL;
+	assert_int_equal(svc_fair_run(&r, &out, &e), 0);
+	json_t *input = json_object_get(out, "input");
+	assert_int_equal(json_integer_value(json_object_get(input, "rows")), 5);
+	assert_int_equal(json_integer_value(json_object_get(input, "rows_used")), 3);
+	json_t *skipped = json_object_get(input, "skipped");
+	assert_int_equal(json_integer_value(json_object_get(skipped, "ragged_row")), 1);
+	assert_int_equal(json_integer_value(json_object_get(skipped, "missing_value")), 1);
+	json_t *ex = json_array_get(json_object_get(input, "skipped_examples"), 1);
+	assert_int_equal(json_integer_value(json_object_get(ex, "line")), 6);
+	json_t *sec = json_array_get(json_object_get(out, "sections"), 0);
+	/* <script> group: sel 0.5; a&b: sel 1 → difference 0.5 passes <= 0.6 */
+	json_t *dp = json_object_get(json_object_get(sec, "disparities"), "demographic_parity_difference");
+	assert_true(fabs(json_real_value(json_object_get(dp, "value")) - 0.5) < 1e-15);
+	assert_true(json_is_true(json_object_get(out, "pass")));
+	/* TPR of "a&b" (no positives) is null, not 0 */
+	json_t *g = json_array_get(json_object_get(sec, "groups"), 1);
+	assert_string_equal(json_string_value(json_object_get(g, "label")), "a&b");
+	assert_true(json_is_null(json_object_get(json_object_get(g, "metrics"), "true_positive_rate")));
+
+	struct buf html = BUF_INIT((size_t)16 << 20);
+	assert_int_equal(svc_fair_render_html(out, &html), 0);
+	assert_null(strstr(buf_str(&html), "<script>"));
+	assert_non_null(strstr(buf_str(&html), "&lt;script&gt;x&lt;/script&gt;"));
+	assert_non_null(strstr(buf_str(&html), "a&amp;b"));
+	assert_non_null(strstr(buf_str(&html), "<svg"));
+	assert_non_null(strstr(buf_str(&html), "선택률"));
+	buf_release(&html);
+	json_decref(out);
+	err_release(&e);
+}
+
+static void test_svc_bootstrap_is_seeded(void **state)
+{
+	(void)state;
+	char text[8192];
+	size_t n = (size_t)snprintf(text, sizeof text, "g,y,p\n");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "%c,%d,%d\n", "ABC"[i % 3], (i * 7) % 3 == 0, (i * 5) % 4 == 0);
+	const char *path = write_tmp("boot.csv", text);
+	struct svc_fair_request r = { .path = path, .y_true = "y", .y_pred = "p", .sensitive = "g", .bootstrap = "200",
+				      .seed = "9" };
+	struct err e = ERR_INIT;
+	json_t *a = NULL, *b = NULL;
+	assert_int_equal(svc_fair_run(&r, &a, &e), 0);
+	r.threads = "3";
+	assert_int_equal(svc_fair_run(&r, &b, &e), 0);
+	json_t *sa = json_object_get(a, "sections"), *sb = json_object_get(b, "sections");
+	assert_true(json_equal(sa, sb));
+	/* A group's selection rate is a mean: its interval holds the estimate. (A
+	 * max - min difference is biased upwards under resampling, so its percentile
+	 * interval need not.) */
+	json_t *g0 = json_array_get(json_object_get(json_array_get(sa, 0), "groups"), 0);
+	json_t *ci = json_object_get(json_object_get(g0, "ci"), "selection_rate");
+	double v = json_real_value(json_object_get(json_object_get(g0, "metrics"), "selection_rate"));
+	assert_true(json_is_array(ci));
+	assert_true(json_is_array(json_object_get(json_object_get(json_object_get(json_array_get(sa, 0), "disparities"),
+							      "demographic_parity_difference"), "ci")));
+	assert_true(json_real_value(json_array_get(ci, 0)) <= v + 1e-12);
+	assert_true(json_real_value(json_array_get(ci, 1)) >= v - 1e-12);
+	json_decref(a);
+	json_decref(b);
+	err_release(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv_quotes_crlf_bom),
+		cmocka_unit_test(test_csv_one_column_and_cr),
+		cmocka_unit_test(test_csv_broken_quoting),
+		cmocka_unit_test(test_parse_number),
+		cmocka_unit_test(test_scan_counts_cells),
+		cmocka_unit_test(test_scan_bad_rows),
+		cmocka_unit_test(test_scan_too_many_groups),
+		cmocka_unit_test(test_join_matches_sequential),
+		cmocka_unit_test(test_rates_and_undefined),
+		cmocka_unit_test(test_disparities),
+		cmocka_unit_test(test_auc_ties),
+		cmocka_unit_test(test_thresholds),
+		cmocka_unit_test(test_poisson_mean),
+		cmocka_unit_test(test_svc_errors_name_line_and_column),
+		cmocka_unit_test(test_svc_skip_and_escape),
+		cmocka_unit_test(test_svc_bootstrap_is_seeded),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
