@@ -58,6 +58,7 @@ static void pg_close(struct store *base)
 {
 	struct pg_db *s = db(base);
 	PQfinish(s->conn);
+	free(s->copy_sql);
 	free(s);
 }
 
@@ -539,19 +540,38 @@ static int pg_change_list(struct store *base, const char *object_type, int64_t o
 static int pg_change_recent(struct store *base, const struct store_scope *scope, int limit,
 			    json_t **out, struct err *e)
 {
-	/* One row per mutation: the rows one use case wrote share object, time and actor.
-	 * The limit is a literal: scoped_list numbers only the scope's parameters. */
-	char tail[256];
-	snprintf(tail, sizeof tail,
-		 " GROUP BY c.object_id, c.at, c.actor_user_id, u.email, sy.name ORDER BY max(c.id) DESC LIMIT %d",
-		 limit > 0 ? limit : 0);
-	return scoped_list(db(base),
-			   "SELECT max(c.id) AS id, c.at, c.actor_user_id, coalesce(u.email, 'operator') AS actor_email, "
-			   "c.object_id, string_agg(c.field, ',' ORDER BY c.id) AS fields, sy.name AS system_name "
-			   "FROM changes c LEFT JOIN users u ON u.id = c.actor_user_id "
-			   "JOIN systems sy ON sy.id = c.object_id JOIN orgs o ON o.id = sy.org_id "
-			   "WHERE c.object_type = 'system' AND c.id > (SELECT coalesce(max(id), 0) - 200 FROM changes)",
-			   scope, "o.path", tail, out, e);
+	static const char sql_newest[] = "SELECT coalesce(max(id), 0) FROM changes";
+	struct pg_db *s = db(base);
+	struct buf sql = BUF_INIT(8192);
+	struct pg_params p = PG_PARAMS_INIT;
+	PGresult *res = NULL;
+	*out = NULL;
+	/* The newest id first, as a value: with "id > (SELECT max(id) - 200 ...)" inside
+	 * the query the planner cannot know the range is small and scans all history. */
+	int rc = pg_exec(s, sql_newest, NULL, &res, e);
+	if (rc)
+		return rc;
+	int64_t newest = pg_int(res);
+	/* One row per mutation: the rows one use case wrote share object, time and actor. */
+	rc = buf_addf(&sql,
+		      "SELECT max(c.id) AS id, c.at, c.actor_user_id, coalesce(u.email, 'operator') AS actor_email, "
+		      "c.object_id, string_agg(c.field, ',' ORDER BY c.id) AS fields, sy.name AS system_name "
+		      "FROM changes c LEFT JOIN users u ON u.id = c.actor_user_id "
+		      "JOIN systems sy ON sy.id = c.object_id JOIN orgs o ON o.id = sy.org_id "
+		      "WHERE c.object_type = 'system' AND c.id > $%d",
+		      pg_param_int(&p, newest - 200));
+	if (!rc)
+		rc = pg_scope_clause(&sql, &p, scope, "o.path");
+	if (!rc)
+		rc = buf_addf(&sql, " GROUP BY c.object_id, c.at, c.actor_user_id, u.email, sy.name "
+				    "ORDER BY max(c.id) DESC LIMIT $%d", pg_param_int(&p, limit));
+	if (rc)
+		rc = err_set(e, AIMS_ETOOBIG, "query too long");
+	else if (!(rc = pg_exec_dynamic(s, buf_str(&sql), &p, &res, e)))
+		pg_all(res, out);
+	pg_params_release(&p);
+	buf_release(&sql);
+	return rc;
 }
 
 static int pg_auth_epoch(struct store *base, int64_t *epoch, struct err *e)

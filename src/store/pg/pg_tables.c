@@ -60,7 +60,8 @@ int pg_table_insert(struct store *base, const struct store_table *t, json_t *row
 		rc = err_set(e, AIMS_ETOOBIG, "%s: too many columns", t->name);
 		goto out;
 	}
-	rc = pg_exec_dynamic(s, buf_str(&sql), &p, NULL, e);
+	/* Every row of a table has the same columns: one prepared INSERT per table. */
+	rc = pg_exec_repeated(s, buf_str(&sql), &p, e);
 out:
 	pg_params_release(&p);
 	buf_release(&cols);

@@ -100,6 +100,8 @@ static bool reconnected(struct pg_db *s)
 		return false;
 	PQreset(s->conn);
 	s->prepared_count = 0;
+	free(s->copy_sql);
+	s->copy_sql = NULL;
 	return PQstatus(s->conn) == CONNECTION_OK;
 }
 
@@ -175,6 +177,26 @@ int pg_exec_dynamic(struct pg_db *s, const char *sql, struct pg_params *p, PGres
 			return rc;
 		err_release(e);
 	}
+}
+
+int pg_exec_repeated(struct pg_db *s, const char *sql, struct pg_params *p, struct err *e)
+{
+	char name[24];
+	if (too_many(p, e))
+		return AIMS_ETOOBIG;
+	if (!s->copy_sql || strcmp(s->copy_sql, sql) != 0) {
+		free(s->copy_sql);
+		s->copy_sql = NULL;
+		s->copy_count++;
+		snprintf(name, sizeof name, "aims_copy%u", s->copy_count);
+		int rc = finish(s, PQprepare(s->conn, name, sql, 0, NULL), NULL, e);
+		if (rc)
+			return rc;
+		if (!(s->copy_sql = strdup(sql)))
+			return err_set(e, AIMS_ENOMEM, "out of memory");
+	}
+	snprintf(name, sizeof name, "aims_copy%u", s->copy_count);
+	return finish(s, PQexecPrepared(s->conn, name, p->count, p->values, NULL, NULL, 0), NULL, e);
 }
 
 int pg_simple(struct pg_db *s, const char *sql, struct err *e)

@@ -27,6 +27,8 @@ struct pg_db {
 	PGconn *conn;
 	const char *prepared[PG_PREPARED_MAX]; /* static SQL of statement "aims_<slot>" */
 	size_t prepared_count;
+	char *copy_sql;   /* the INSERT prepared as "aims_copy<copy_count>" (db copy), or NULL */
+	unsigned copy_count;
 	bool in_tx;   /* between tx_begin and commit/rollback */
 	bool in_read; /* inside a read snapshot */
 };
@@ -69,6 +71,9 @@ int pg_exec_dynamic(struct pg_db *s, const char *sql, struct pg_params *p, PGres
  * usable after such an error (SAVEPOINT ... ROLLBACK TO SAVEPOINT). */
 int pg_exec_guarded(struct pg_db *s, const char *sql, bool is_static, struct pg_params *p,
 		    PGresult **res, struct err *e);
+/* Runs sql (built per call but the same for many calls, as the INSERT of one table in
+ * a copy) through a statement prepared once and kept until the text changes. */
+int pg_exec_repeated(struct pg_db *s, const char *sql, struct pg_params *p, struct err *e);
 /* Plain SQL without parameters (BEGIN, COMMIT, migrations). */
 int pg_simple(struct pg_db *s, const char *sql, struct err *e);
 /* When rc is AIMS_ECONFLICT, names field in e with a "taken" field error. Returns rc. */
