@@ -71,7 +71,7 @@ static const char *pg_backend(const struct store *base)
 /* Starts a transaction; a dead connection is re-opened first (pg_simple). */
 static int begin(struct pg_db *s, const char *sql, struct err *e)
 {
-	if (s->in_tx || s->in_read)
+	if (s->in_tx || s->in_read || s->read_pending)
 		return err_set(e, AIMS_ESTORE, "cannot start a transaction within a transaction");
 	return pg_simple(s, sql, e);
 }
@@ -103,9 +103,10 @@ static void pg_tx_rollback(struct store *base)
 static int pg_read_begin(struct store *base, struct err *e)
 {
 	struct pg_db *s = db(base);
-	int rc = begin(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e);
-	s->in_read = rc == 0;
-	return rc;
+	if (s->in_tx || s->in_read || s->read_pending)
+		return err_set(e, AIMS_ESTORE, "cannot start a transaction within a transaction");
+	s->read_pending = true; /* BEGIN goes out with the first statement: pg_read_start */
+	return 0;
 }
 
 static void pg_read_end(struct store *base)
@@ -114,6 +115,7 @@ static void pg_read_end(struct store *base)
 	if (s->in_read && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
 		pg_simple(s, "COMMIT", NULL);
 	s->in_read = false;
+	s->read_pending = false;
 }
 
 /* ---------------------------------------------------------------- orgs */

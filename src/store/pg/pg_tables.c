@@ -18,6 +18,8 @@ int pg_table_each(struct store *base, const struct store_table *t, store_row_fn 
 	char sql[256];
 	int rc = 0;
 	snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s", t->name, t->order);
+	if ((rc = pg_read_start(s, e)))
+		return rc;
 	if (!PQsendQuery(s->conn, sql) || !PQsetSingleRowMode(s->conn))
 		return err_set(e, AIMS_ESTORE, "database error: %s", PQerrorMessage(s->conn));
 	/* Every result must be read, also after fn stops us, before the next query. */

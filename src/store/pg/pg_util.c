@@ -148,6 +148,16 @@ static int exec_prepared(struct pg_db *s, const char *static_sql, struct pg_para
 	return finish(s, r, res, e);
 }
 
+int pg_read_start(struct pg_db *s, struct err *e)
+{
+	if (!s->read_pending)
+		return 0;
+	s->read_pending = false;
+	int rc = pg_simple(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e);
+	s->in_read = rc == 0;
+	return rc;
+}
+
 int pg_exec(struct pg_db *s, const char *static_sql, struct pg_params *p, PGresult **res,
 	    struct err *e)
 {
@@ -155,7 +165,10 @@ int pg_exec(struct pg_db *s, const char *static_sql, struct pg_params *p, PGresu
 		*res = NULL;
 	if (too_many(p, e))
 		return AIMS_ETOOBIG;
-	int rc = exec_prepared(s, static_sql, p, res, e);
+	int rc = pg_read_start(s, e);
+	if (rc)
+		return rc;
+	rc = exec_prepared(s, static_sql, p, res, e);
 	if (rc && reconnected(s)) {
 		err_release(e);
 		rc = exec_prepared(s, static_sql, p, res, e);
@@ -170,6 +183,9 @@ int pg_exec_dynamic(struct pg_db *s, const char *sql, struct pg_params *p, PGres
 		*res = NULL;
 	if (too_many(p, e))
 		return AIMS_ETOOBIG;
+	int started = pg_read_start(s, e);
+	if (started)
+		return started;
 	for (int attempt = 0;; attempt++) {
 		PGresult *r = PQexecParams(s->conn, sql, p ? p->count : 0, NULL, p ? p->values : NULL, NULL, NULL, 0);
 		int rc = finish(s, r, res, e);

@@ -31,6 +31,7 @@ struct pg_db {
 	unsigned copy_count;
 	bool in_tx;   /* between tx_begin and commit/rollback */
 	bool in_read; /* inside a read snapshot */
+	bool read_pending; /* a read snapshot was asked for; its BEGIN waits for the first statement */
 };
 
 /*
@@ -74,6 +75,9 @@ int pg_exec_guarded(struct pg_db *s, const char *sql, bool is_static, struct pg_
 /* Runs sql (built per call but the same for many calls, as the INSERT of one table in
  * a copy) through a statement prepared once and kept until the text changes. */
 int pg_exec_repeated(struct pg_db *s, const char *sql, struct pg_params *p, struct err *e);
+/* Sends the BEGIN of a pending read snapshot (store_read_begin is lazy, so a request
+ * that reads nothing, like /healthz, costs the database nothing). */
+int pg_read_start(struct pg_db *s, struct err *e);
 /* Plain SQL without parameters (BEGIN, COMMIT, migrations). */
 int pg_simple(struct pg_db *s, const char *sql, struct err *e);
 /* When rc is AIMS_ECONFLICT, names field in e with a "taken" field error. Returns rc. */
