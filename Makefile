@@ -2,7 +2,7 @@
 # `make check` runs every test (also under ASan+UBSan); `make bench` runs the benchmarks.
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcrypto
+PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcrypto xlsxwriter
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wvla -Isrc -Ibuild/gen
 CFLAGS  ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -4,7 +4,8 @@
 #   unit (cmocka) · unit-asan · api (data-driven HTTP cases) · api-asan ·
 #   shutdown (graceful stop) and cli (the command line), both under ASan ·
 #   multi (two servers, one SQLite file) ·
-#   catalog (`aims catalog check` on the built-in and on-disk catalogs, under ASan) · e2e (browser) ·
+#   catalog (`aims catalog check` on the built-in and on-disk catalogs, under ASan) ·
+#   soa-xlsx (`aims soa export` read back with openpyxl, under ASan) · e2e (browser) ·
 #   fair-pandas (aims fair against pandas on random data, under ASan) ·
 #   fuzz (libFuzzer on the fairness CSV reader and chunk join, FUZZ_SECONDS, default 25) ·
 #   then on a throw-away PostgreSQL cluster of its own (tools/pg-temp.sh), each suite
@@ -135,6 +136,26 @@ run_fuzz() { # binary seconds
   fi
 }
 
+# The SoA workbook: `aims soa set` then `aims soa export`, read back with openpyxl.
+run_soa_xlsx_suite() { # aims
+  local aims="$1" dir="$work/soa-xlsx" pass=0 fail=0 out
+  mkdir -p "$dir"
+  step() { # name command...
+    local name="$1"; shift
+    if out=$("$@" 2>&1) && ! grep -qE 'Sanitizer|runtime error' <<<"$out"; then
+      pass=$((pass + 1))
+    else
+      fail=$((fail + 1)); echo "  soa-xlsx: $name failed:"; head -20 <<<"$out" | sed 's/^/    /'
+    fi
+  }
+  step "init" bash -c "echo 'xlsx-test-pass-1234' | '$aims' init --db '$dir/t.db' --admin-email admin@xlsx.test --password-stdin"
+  step "set A.6.2.8" "$aims" soa set --db "$dir/t.db" --as admin@xlsx.test --org 1 --control A.6.2.8 --status partial --due-date 2026-12-31
+  step "set A.10.4" "$aims" soa set --db "$dir/t.db" --as admin@xlsx.test --org 1 --control A.10.4 --applicable no --justification "=외부 제공 없음"
+  step "export" "$aims" soa export --db "$dir/t.db" --as admin@xlsx.test --org 1 --format xlsx --out "$dir/soa.xlsx"
+  step "read back" /usr/bin/python3 tests/report/check_soa_xlsx.py "$dir/soa.xlsx"
+  add soa-xlsx "$pass" "$fail"
+}
+
 run_unit unit build/tests
 run_unit unit-asan build/asan/tests
 run_node_suite api tests/api/run.mjs build/aims
@@ -143,6 +164,7 @@ run_node_suite shutdown tests/api/shutdown.mjs build/asan/aims
 run_node_suite cli tests/api/cli.mjs build/asan/aims
 run_node_suite multi tests/api/multi.mjs build/aims
 run_catalog_suite build/asan/aims
+run_soa_xlsx_suite build/asan/aims
 run_node_suite e2e tests/e2e/run.mjs build/aims
 run_fair_pandas build/asan/aims
 run_fuzz build/fuzz/fuzz_csv "${FUZZ_SECONDS:-25}"
@@ -181,7 +203,7 @@ fi
 
 # A suite that never reported (a function lost in a merge, a typo) is a failure, not
 # silence: every suite named here must have called add.
-for suite in unit unit-asan api api-asan shutdown cli multi catalog e2e fair-pandas fuzz \
+for suite in unit unit-asan api api-asan shutdown cli multi catalog soa-xlsx e2e fair-pandas fuzz \
              unit-pg unit-pg-asan api-pg api-pg-asan multi-pg copy-pg; do
   case "$seen" in
     *" $suite "*) ;;

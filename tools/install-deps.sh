@@ -15,7 +15,9 @@ packages=(
   libsodium-dev                         # argon2id, random, constant-time compare
   libssl-dev                            # SHA-256 (libcrypto)
   libcsv-dev                            # RFC 4180 CSV import
+  libxlsxwriter-dev                     # XLSX reports (Statement of Applicability export)
   libcmocka-dev                         # unit tests
+  python3 python3-openpyxl              # reading exported XLSX back in the tests
   curl jq                               # API smoke tests and scripts
   wrk                                   # HTTP benchmarks (make bench)
   chromium                              # browser test (playwright-core drives it)

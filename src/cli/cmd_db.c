@@ -41,7 +41,8 @@ static void print_tables(json_t *tables, const char *const *keys, const char *co
 	json_t *rows = json_array(), *header = json_array();
 	for (size_t c = 0; c < n && c < 8; c++) {
 		json_array_append_new(header, json_string(headers[c]));
-		widths[c] = strncmp(keys[c], "sha256", 6) == 0 ? 64 : 16;
+		/* 24: the longest table name (system_frameworks) must not be cut. */
+		widths[c] = strncmp(keys[c], "sha256", 6) == 0 ? 64 : 24;
 	}
 	json_array_append_new(rows, header);
 	size_t i;

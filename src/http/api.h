@@ -10,4 +10,14 @@
 /* Reads the list filters from the query string; writes a 400 and returns -1 when bad. */
 int api_system_query(struct http_request *r, struct svc_system_query *q, struct http_response *res);
 
+/* If-Match: "3" or 3 → 3; absent → 0; anything else → -1. */
+int64_t api_if_match(struct http_request *r);
+/* Writes the 400 of a bad If-Match header. */
+void api_bad_if_match(struct http_response *res);
+/* Sends bytes as a download: Content-Type type, Content-Disposition attachment; filename. */
+void api_attachment(struct http_response *res, const char *type, const char *filename, const char *data,
+		    size_t len);
+/* The SoA export of organisation r->ids[0] as "csv" or "xlsx" (titles in r->locale). */
+void api_soa_export(struct http_request *r, struct http_response *res, const char *format);
+
 #endif

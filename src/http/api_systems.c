@@ -93,7 +93,7 @@ HANDLER(api_system_get)
 }
 
 /* If-Match: "3" or 3 → 3; absent → 0; anything else → -1. */
-static int64_t if_match(struct http_request *r)
+int64_t api_if_match(struct http_request *r)
 {
 	const char *v = http_header(r, "If-Match");
 	char digits[24];
@@ -114,7 +114,7 @@ HANDLER(api_system_patch)
 {
 	struct err e = ERR_INIT;
 	json_t *out = NULL, *body = NULL;
-	int64_t version = if_match(r);
+	int64_t version = api_if_match(r);
 	if (version < 0) {
 		json_t *f = json_pack("[{ss ss}]", "field", "If-Match", "message", "must be an ETag this server gave out");
 		http_problem(res, 400, "bad If-Match header", f);

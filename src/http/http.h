@@ -21,6 +21,7 @@
 #define HTTP_JSON_LIMIT (1u << 20)    /* 1 MiB */
 #define HTTP_UPLOAD_LIMIT (10u << 20) /* 10 MiB: CSV imports */
 #define HTTP_MAX_HEADERS 12
+#define HTTP_KEY_MAX 65               /* a {key} route segment and its NUL */
 
 enum http_auth { AUTH_NONE, AUTH_SESSION, AUTH_TOKEN };
 
@@ -30,6 +31,7 @@ struct http_request {
 	const char *path;
 	const char *route;        /* the matched pattern, for logs */
 	int64_t ids[3];           /* {id} segments of the route, in order */
+	char key[HTTP_KEY_MAX];   /* the {key} segment, or "" */
 	struct buf body;
 	bool body_too_large;
 	char address[64];
@@ -99,7 +101,7 @@ extern const size_t http_route_count;
 
 /* Finds the route; *method_ok false with a match means 405 (allow lists the methods). */
 const struct http_route *http_route_match(const char *method, const char *path, int64_t ids[3],
-					  bool *path_known, char *allow, size_t allow_len);
+					  char key[HTTP_KEY_MAX], bool *path_known, char *allow, size_t allow_len);
 
 /* API handlers (http/api_*.c) and pages (http/page_*.c) are declared in handlers.h. */
 

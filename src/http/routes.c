@@ -3,8 +3,11 @@
  * matcher. tests/unit/test_openapi.c checks every /api and /healthz route here is
  * described in web/openapi.json, so the table and the document cannot drift.
  *
- * Patterns are literal segments and "{id}" segments, which match a positive decimal
- * id and are stored in order into ids[].
+ * Patterns are literal segments, "{id}" segments, which match a positive decimal
+ * id and are stored in order into ids[], and at most one "{key}" segment, which
+ * matches 1 to HTTP_KEY_MAX - 1 characters of [A-Za-z0-9._-] (an Annex A control id
+ * such as "A.6.2.8") and is stored into key. Keys need no percent-decoding: anything
+ * outside that set (a '/', '%', a space) ends the segment, so the route does not match.
  */
 #include "http/handlers.h"
 #include "base/text.h"
@@ -33,6 +36,14 @@ const struct http_route http_routes[] = {
 	{ "GET", "/api/v1/orgs/{id}", api_org_get, API },
 	{ "PATCH", "/api/v1/orgs/{id}", api_org_patch, API },
 	{ "GET", "/api/v1/orgs/{id}/history", api_org_history, API },
+	{ "GET", "/api/v1/orgs/{id}/soa", api_soa_get, API },
+	{ "GET", "/api/v1/orgs/{id}/soa.xlsx", api_soa_xlsx, API },
+	{ "GET", "/api/v1/orgs/{id}/soa/{key}", api_soa_entry, API },
+	{ "PATCH", "/api/v1/orgs/{id}/soa/{key}", api_soa_patch, API },
+	{ "GET", "/api/v1/systems/{id}/frameworks", api_frameworks_get, API },
+	{ "PUT", "/api/v1/systems/{id}/frameworks", api_frameworks_put, API },
+	{ "GET", "/api/v1/systems/{id}/assessments", api_assessments_get, API },
+	{ "PATCH", "/api/v1/systems/{id}/assessments", api_assessment_patch, API },
 	{ "GET", "/api/v1/users", api_users_list, API },
 	{ "POST", "/api/v1/users", api_users_create, API },
 	{ "GET", "/api/v1/users/{id}", api_user_get, API },
@@ -61,6 +72,14 @@ const struct http_route http_routes[] = {
 	{ "GET", "/systems/{id}/edit", page_system_edit, 0 },
 	{ "POST", "/systems/{id}/archive", page_system_archive, FORM },
 	{ "GET", "/orgs", page_orgs, 0 },
+	{ "GET", "/orgs/{id}/soa", page_soa, 0 },
+	{ "GET", "/orgs/{id}/soa.xlsx", page_soa_xlsx, 0 },
+	{ "GET", "/orgs/{id}/soa.csv", page_soa_csv, 0 },
+	{ "GET", "/orgs/{id}/soa/{key}", page_soa_control, 0 },
+	{ "POST", "/orgs/{id}/soa/{key}", page_soa_control_update, FORM },
+	{ "GET", "/systems/{id}/assessments", page_assessments, 0 },
+	{ "POST", "/systems/{id}/assessments", page_assessment_update, FORM },
+	{ "POST", "/systems/{id}/frameworks", page_frameworks_update, FORM },
 	{ "POST", "/orgs", page_org_create, FORM },
 	{ "GET", "/users", page_users, 0 },
 	{ "POST", "/users", page_user_create, FORM },
@@ -75,11 +94,29 @@ const struct http_route http_routes[] = {
 };
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];
 
-/* Matches path against pattern, filling ids; false when it does not match. */
-static bool match(const char *pattern, const char *path, int64_t ids[3])
+static bool key_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+	       c == '_' || c == '-';
+}
+
+/* Matches path against pattern, filling ids and key; false when it does not match. */
+static bool match(const char *pattern, const char *path, int64_t ids[3], char key[HTTP_KEY_MAX])
 {
 	int k = 0;
 	while (*pattern && *path) {
+		if (strncmp(pattern, "{key}", 5) == 0) {
+			size_t n = 0;
+			while (key_char(path[n]))
+				n++;
+			if (n == 0 || n >= HTTP_KEY_MAX)
+				return false;
+			memcpy(key, path, n);
+			key[n] = '\0';
+			pattern += 5;
+			path += n;
+			continue;
+		}
 		if (strncmp(pattern, "{id}", 4) == 0) {
 			size_t n = strspn(path, "0123456789");
 			char digits[20];
@@ -104,7 +141,7 @@ static bool match(const char *pattern, const char *path, int64_t ids[3])
 }
 
 const struct http_route *http_route_match(const char *method, const char *path, int64_t ids[3],
-					  bool *path_known, char *allow, size_t allow_len)
+					  char key[HTTP_KEY_MAX], bool *path_known, char *allow, size_t allow_len)
 {
 	size_t used = 0;
 	*path_known = false;
@@ -112,11 +149,13 @@ const struct http_route *http_route_match(const char *method, const char *path, 
 		allow[0] = '\0';
 	for (size_t i = 0; i < http_route_count; i++) {
 		int64_t tmp[3] = { 0, 0, 0 };
-		if (!match(http_routes[i].pattern, path, tmp))
+		char tmp_key[HTTP_KEY_MAX] = "";
+		if (!match(http_routes[i].pattern, path, tmp, tmp_key))
 			continue;
 		if (strcmp(http_routes[i].method, method) == 0 ||
 		    (strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0)) {
 			memcpy(ids, tmp, sizeof tmp);
+			memcpy(key, tmp_key, HTTP_KEY_MAX);
 			return &http_routes[i];
 		}
 		*path_known = true;

@@ -344,7 +344,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
 				  cs->req.address, sizeof cs->req.address);
-		cs->route = http_route_match(method, url, cs->req.ids, &cs->path_known, cs->allow, sizeof cs->allow);
+		cs->route = http_route_match(method, url, cs->req.ids, cs->req.key, &cs->path_known, cs->allow, sizeof cs->allow);
 		if (cs->route)
 			cs->req.route = cs->route->pattern;
 		cs->limit = cs->route && (cs->route->flags & ROUTE_UPLOAD) ? HTTP_UPLOAD_LIMIT : HTTP_JSON_LIMIT;

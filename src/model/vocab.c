@@ -25,11 +25,16 @@ VOCAB(vocab_org_kind, "org_kind", "city", "bureau", "department", "district", "a
       "business_unit", "team", "other");
 VOCAB(vocab_role, "role", "admin", "officer", "owner", "reviewer", "auditor", "viewer");
 VOCAB(vocab_locale, "locale", "ko", "en");
+/* Implementation status of an Annex A control in the Statement of Applicability. */
+VOCAB(vocab_soa_status, "soa_status", "not_started", "planned", "partial", "implemented");
+/* Result of assessing one requirement of a framework for one AI system. */
+VOCAB(vocab_assessment_status, "assessment_status", "not_assessed", "not_applicable", "partial",
+      "met", "not_met");
 
 const struct vocab *const vocab_all[] = {
 	&vocab_lifecycle_stage, &vocab_org_role, &vocab_technique, &vocab_decision_role,
 	&vocab_human_oversight, &vocab_system_status, &vocab_org_kind, &vocab_role,
-	&vocab_locale, NULL,
+	&vocab_locale, &vocab_soa_status, &vocab_assessment_status, NULL,
 };
 
 int vocab_index(const struct vocab *v, const char *code)

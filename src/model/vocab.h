@@ -27,6 +27,8 @@ extern const struct vocab vocab_system_status;
 extern const struct vocab vocab_org_kind;
 extern const struct vocab vocab_role;
 extern const struct vocab vocab_locale;
+extern const struct vocab vocab_soa_status;
+extern const struct vocab vocab_assessment_status;
 
 /* Every vocabulary, NULL-terminated, for the i18n completeness test. */
 extern const struct vocab *const vocab_all[];

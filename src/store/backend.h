@@ -45,12 +45,23 @@ struct store_ops {
 	int (*system_update)(struct store *s, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
 	int (*system_list)(struct store *s, const struct store_system_query *q, json_t **items, int64_t *total, struct err *e);
 	int (*system_count_by)(struct store *s, const struct store_scope *scope, const char *column, json_t **out, struct err *e);
+	int (*soa_list)(struct store *s, int64_t org_id, const char *catalog_id, json_t **out, struct err *e);
+	int (*soa_get)(struct store *s, int64_t org_id, const char *catalog_id, const char *control_id, json_t **out, struct err *e);
+	int (*soa_create)(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e);
+	int (*soa_update)(struct store *s, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
+	int (*framework_list)(struct store *s, int64_t system_id, json_t **out, struct err *e);
+	int (*framework_set)(struct store *s, int64_t system_id, json_t *catalog_ids, const char *now, struct err *e);
+	int (*assessment_list)(struct store *s, int64_t system_id, const char *catalog_id, json_t **out, struct err *e);
+	int (*assessment_get)(struct store *s, int64_t system_id, const char *catalog_id, const char *requirement_id, json_t **out, struct err *e);
+	int (*assessment_create)(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e);
+	int (*assessment_update)(struct store *s, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
 	int (*change_add)(struct store *s, const char *at, int64_t actor_user_id, const char *object_type, int64_t object_id, const char *field, const char *old_value, const char *new_value, struct err *e);
 	int (*change_list)(struct store *s, const char *object_type, int64_t object_id, int limit, json_t **out, struct err *e);
 	int (*change_recent)(struct store *s, const struct store_scope *scope, int limit, json_t **out, struct err *e);
 	int (*auth_epoch)(struct store *s, int64_t *epoch, struct err *e);
 	int (*auth_event_add)(struct store *s, const char *at, const char *kind, const char *email, int64_t user_id, const char *address, const char *detail, struct err *e);
-	int (*auth_failures)(struct store *s, const char *email, const char *address, const char *since, int64_t *by_email, int64_t *by_address, struct err *e);	int (*table_each)(struct store *s, const struct store_table *t, store_row_fn fn, void *ctx,
+	int (*auth_failures)(struct store *s, const char *email, const char *address, const char *since, int64_t *by_email, int64_t *by_address, struct err *e);
+	int (*table_each)(struct store *s, const struct store_table *t, store_row_fn fn, void *ctx,
 			  struct err *e);
 	int (*table_insert)(struct store *s, const struct store_table *t, json_t *row, struct err *e);
 	int (*table_finish)(struct store *s, const struct store_table *t, struct err *e);

@@ -41,6 +41,9 @@ const struct store_table store_tables[] = {
 	{ "systems", "id", true, false },
 	{ "changes", "id", true, false },
 	{ "auth_events", "id", true, false },
+	{ "soa_entries", "id", true, false },
+	{ "system_frameworks", "system_id, catalog_id", false, false },
+	{ "assessments", "id", true, false },
 	{ "system_counts", "org_id, status, lifecycle_stage", false, true },
 	{ NULL, NULL, false, false },
 };
@@ -276,4 +279,54 @@ int store_auth_event_add(struct store *s, const char *at, const char *kind, cons
 int store_auth_failures(struct store *s, const char *email, const char *address, const char *since, int64_t *by_email, int64_t *by_address, struct err *e)
 {
 	return s->ops->auth_failures(s, email, address, since, by_email, by_address, e);
+}
+
+int store_soa_list(struct store *s, int64_t org_id, const char *catalog_id, json_t **out, struct err *e)
+{
+	return s->ops->soa_list(s, org_id, catalog_id, out, e);
+}
+
+int store_soa_get(struct store *s, int64_t org_id, const char *catalog_id, const char *control_id, json_t **out, struct err *e)
+{
+	return s->ops->soa_get(s, org_id, catalog_id, control_id, out, e);
+}
+
+int store_soa_create(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e)
+{
+	return s->ops->soa_create(s, fields, now, id_out, e);
+}
+
+int store_soa_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e)
+{
+	return s->ops->soa_update(s, id, fields, expected_version, now, e);
+}
+
+int store_framework_list(struct store *s, int64_t system_id, json_t **out, struct err *e)
+{
+	return s->ops->framework_list(s, system_id, out, e);
+}
+
+int store_framework_set(struct store *s, int64_t system_id, json_t *catalog_ids, const char *now, struct err *e)
+{
+	return s->ops->framework_set(s, system_id, catalog_ids, now, e);
+}
+
+int store_assessment_list(struct store *s, int64_t system_id, const char *catalog_id, json_t **out, struct err *e)
+{
+	return s->ops->assessment_list(s, system_id, catalog_id, out, e);
+}
+
+int store_assessment_get(struct store *s, int64_t system_id, const char *catalog_id, const char *requirement_id, json_t **out, struct err *e)
+{
+	return s->ops->assessment_get(s, system_id, catalog_id, requirement_id, out, e);
+}
+
+int store_assessment_create(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e)
+{
+	return s->ops->assessment_create(s, fields, now, id_out, e);
+}
+
+int store_assessment_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e)
+{
+	return s->ops->assessment_update(s, id, fields, expected_version, now, e);
 }

@@ -139,6 +139,51 @@ int store_system_list(struct store *s, const struct store_system_query *q, json_
 int store_system_count_by(struct store *s, const struct store_scope *scope, const char *column,
 			  json_t **out, struct err *e);
 
+/* ---- Statement of Applicability (ISO/IEC 42001 6.1.3 d, Annex A) ----
+ * One row per (organisation, catalog, control) that someone has edited:
+ * {id, org_id, catalog_id, catalog_version, control_id, applicable (boolean),
+ *  justification, status, owner_user_id, owner_email, owner_name, due_date, version,
+ *  created_at, updated_at}. A control without a row is left to the caller's default. */
+/* The organisation's rows for catalog_id, ordered by control_id (byte order). */
+int store_soa_list(struct store *s, int64_t org_id, const char *catalog_id, json_t **out,
+		   struct err *e);
+/* One row, or AIMS_ENOTFOUND. */
+int store_soa_get(struct store *s, int64_t org_id, const char *catalog_id, const char *control_id,
+		  json_t **out, struct err *e);
+/* fields: org_id, catalog_id, catalog_version, control_id (required) and any of
+ * applicable, justification, status, owner_user_id, due_date. A second row for the same
+ * (org, catalog, control) is AIMS_ECONFLICT naming "control_id". */
+int store_soa_create(struct store *s, json_t *fields, const char *now, int64_t *id_out,
+		     struct err *e);
+/* fields: any of catalog_version, applicable, justification, status, owner_user_id,
+ * due_date. expected_version > 0 that differs: AIMS_ECONFLICT. Raises version. */
+int store_soa_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version,
+		     const char *now, struct err *e);
+
+/* ---- frameworks chosen per AI system and requirement assessments ---- */
+/* [{catalog_id, created_at}] ordered by catalog_id. */
+int store_framework_list(struct store *s, int64_t system_id, json_t **out, struct err *e);
+/* Replaces the system's set with catalog_ids (an array of strings; a duplicate counts
+ * once): rows not in it are deleted, new ones added with created_at now, rows that stay
+ * keep theirs. Assessments stay, so choosing a framework again brings them back. */
+int store_framework_set(struct store *s, int64_t system_id, json_t *catalog_ids, const char *now,
+			struct err *e);
+/* {id, system_id, catalog_id, catalog_version, requirement_id, status, note,
+ *  assessor_user_id, assessor_email, assessor_name, assessed_on, version, created_at,
+ *  updated_at}, for catalog_id, ordered by requirement_id (byte order). */
+int store_assessment_list(struct store *s, int64_t system_id, const char *catalog_id, json_t **out,
+			  struct err *e);
+int store_assessment_get(struct store *s, int64_t system_id, const char *catalog_id,
+			 const char *requirement_id, json_t **out, struct err *e);
+/* fields: system_id, catalog_id, catalog_version, requirement_id (required) and any of
+ * status, note, assessor_user_id, assessed_on. Duplicate: AIMS_ECONFLICT naming
+ * "requirement". */
+int store_assessment_create(struct store *s, json_t *fields, const char *now, int64_t *id_out,
+			    struct err *e);
+/* fields: any of catalog_version, status, note, assessor_user_id, assessed_on. */
+int store_assessment_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version,
+			    const char *now, struct err *e);
+
 /* ---- change history (append-only) ---- */
 int store_change_add(struct store *s, const char *at, int64_t actor_user_id, const char *object_type,
 		     int64_t object_id, const char *field, const char *old_value,

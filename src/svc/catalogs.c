@@ -12,6 +12,7 @@
 #include "base/buf.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,4 +189,26 @@ int svc_catalogs_load(const char *dir, struct catalog_set *out, struct err *e)
 out:
 	buf_release(&sub);
 	return rc;
+}
+
+static struct catalog_set builtin = CATALOG_SET_INIT;
+static int builtin_rc;
+static char builtin_message[512];
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void load_builtin(void)
+{
+	struct err e = ERR_INIT;
+	builtin_rc = svc_catalogs_load(NULL, &builtin, &e);
+	snprintf(builtin_message, sizeof builtin_message, "%s", e.message);
+	err_release(&e);
+}
+
+int svc_catalogs_builtin(const struct catalog_set **out, struct err *e)
+{
+	pthread_once(&builtin_once, load_builtin);
+	*out = &builtin;
+	if (builtin_rc)
+		return err_set(e, builtin_rc, "the built-in catalogs did not load: %s", builtin_message);
+	return 0;
 }

@@ -24,4 +24,11 @@
  */
 int svc_catalogs_load(const char *dir, struct catalog_set *out, struct err *e);
 
+/*
+ * The embedded library, loaded once per process on first use and never freed (it is
+ * immutable, so every thread may read it). AIMS_ESTORE-like failures are not
+ * expected: the build checks the same files (`aims catalog check` in make check).
+ */
+int svc_catalogs_builtin(const struct catalog_set **out, struct err *e);
+
 #endif

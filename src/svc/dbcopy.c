@@ -69,7 +69,9 @@ static int table_checksum(struct store *s, const struct store_table *t, json_t *
 	char hex[SECRET_SHA256_HEX];
 	int rc = store_table_each(s, t, add_row_digest, &sum, e);
 	if (!rc) {
-		qsort(sum.digests, sum.count, DIGEST_BYTES, digest_order);
+		/* qsort's base must not be NULL even for no rows (an empty table). */
+		if (sum.count)
+			qsort(sum.digests, sum.count, DIGEST_BYTES, digest_order);
 		secret_sha256_hex(sum.count ? (const void *)sum.digests : "", sum.count * DIGEST_BYTES, hex);
 		*out = json_pack("{sI ss}", "rows", (json_int_t)sum.count, "sha256", hex);
 	}

@@ -5,6 +5,7 @@
 #define AIMS_SVC_INTERNAL_H
 
 #include "svc/svc.h"
+#include "base/buf.h"
 #include "base/clock.h"
 
 /* The organisations an actor may read, as a store scope. paths points into a. */
@@ -41,6 +42,10 @@ bool svc_admin_over_user(struct store *s, const struct actor *a, int64_t user_id
  */
 #define SVC_TX_ATTEMPTS 8
 bool svc_retry(int rc, int *attempt, struct err *e);
+
+/* Appends one CSV cell (quoted when needed; a leading = + - @ tab CR or ' gets a
+ * guarding ' so spreadsheets never run it as a formula). */
+int svc_csv_cell(struct buf *b, const char *text);
 
 /* Returns rc after rolling back when rc is an error; for `goto out` paths. */
 int svc_finish(struct store *s, int rc, struct err *e);

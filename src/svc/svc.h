@@ -122,6 +122,47 @@ int svc_system_csv(json_t *list, char **out, size_t *len, struct err *e);
 int svc_system_import_csv(struct store *s, const struct actor *a, const char *csv, size_t len,
 			  json_t **out, struct err *e);
 
+/* ---- Statement of Applicability and assessments (svc/compliance.c) ---- */
+/*
+ * The SoA of an organisation over the Annex A controls of ISO/IEC 42001:
+ * {org_id, org_name, catalog_id, catalog_version, catalog_title, can_edit,
+ *  summary: {total, applicable, not_applicable, by_status, overdue},
+ *  items: [{control_id, group, group_title, title, applicable, justification, status,
+ *           owner_user_id, owner_email, owner_name, due_date, version, catalog_version,
+ *           stored, outdated, overdue, ...}]}.
+ * status filters items (not the summary): a status code, "excluded" or "overdue";
+ * anything else is AIMS_EBADREQ naming "status".
+ */
+int svc_soa_get(struct store *s, const struct actor *a, int64_t org_id, const char *status,
+		json_t **out, struct err *e);
+/* One control's entry with its description, crosswalk links and history. */
+int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const char *control_id,
+		  json_t **out, struct err *e);
+/* Changes one control's entry (officer or admin on the organisation); expected_version
+ * 0: no check. input: any of applicable, justification, status, owner_user_id, due_date. */
+int svc_soa_set(struct store *s, const struct actor *a, int64_t org_id, const char *control_id,
+		json_t *input, int64_t expected_version, json_t **out, struct err *e);
+/* CSV of an svc_soa_get result, titles in locale ("ko" or "en"); formula-guarded. */
+int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct err *e);
+/* The same as an XLSX workbook (report/soa_xlsx.c) in memory; free(*out). */
+int svc_soa_xlsx(json_t *soa, const char *locale, char **out, size_t *len, struct err *e);
+
+/* {system_id, can_edit, frameworks: [{catalog_id, version, title, created_at}], available: [...]} */
+int svc_framework_list(struct store *s, const struct actor *a, int64_t system_id, json_t **out,
+		       struct err *e);
+/* input: {"catalogs": ["catalog id", ...]}: the whole set, replacing the previous one. */
+int svc_framework_set(struct store *s, const struct actor *a, int64_t system_id, json_t *input,
+		      json_t **out, struct err *e);
+/* The system's assessment against one chosen framework, one item per assessable
+ * (leaf) requirement: {system_id, catalog_id, catalog_version, summary, can_edit, items}. */
+int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_id, const char *catalog_id,
+			json_t **out, struct err *e);
+/* input: {catalog, requirement, status?, note?, assessed_on?}; the assessor is the actor. */
+int svc_assessment_set(struct store *s, const struct actor *a, int64_t system_id, json_t *input,
+		       int64_t expected_version, json_t **out, struct err *e);
+int svc_assessment_history(struct store *s, const struct actor *a, int64_t system_id, const char *catalog_id,
+			   const char *requirement_id, json_t **out, struct err *e);
+
 /* ---- fairness testing (svc/fair.c) ---- */
 
 /*

@@ -76,6 +76,11 @@ static int add_cell(struct buf *b, const char *text)
 	return rc;
 }
 
+int svc_csv_cell(struct buf *b, const char *text)
+{
+	return add_cell(b, text ? text : "");
+}
+
 int svc_system_csv(json_t *list, char **out, size_t *len, struct err *e)
 {
 	struct buf b = BUF_INIT((size_t)1 << 30);

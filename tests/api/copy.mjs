@@ -124,6 +124,12 @@ const token = cli(['token', 'create', '--db', src, '--email', 'admin@test.exampl
   const first = items.find((x) => x !== second);
   await send(s.port, 'PATCH', `/api/v1/systems/${first?.id}`, { headers: auth, body: { vendor: '복사 시험 공급사' } });
   await send(s.port, 'DELETE', `/api/v1/systems/${second?.id}`, { headers: auth });
+  // Compliance rows, with a boolean that must read back the same on both backends.
+  const j = { headers: { ...auth, 'Content-Type': 'application/json' } };
+  await send(s.port, 'PATCH', `/api/v1/orgs/${first?.org_id}/soa/A.10.4`, { ...j, body: { applicable: false, justification: '복사 시험' } });
+  await send(s.port, 'PATCH', `/api/v1/orgs/${first?.org_id}/soa/A.6.2.8`, { ...j, body: { status: 'partial', due_date: '2026-12-31' } });
+  await send(s.port, 'PUT', `/api/v1/systems/${first?.id}/frameworks`, { ...j, body: { catalogs: ['nist-ai-rmf-1.0'] } });
+  await send(s.port, 'PATCH', `/api/v1/systems/${first?.id}/assessments`, { ...j, body: { catalog: 'nist-ai-rmf-1.0', requirement: 'GOVERN 1.1', status: 'met' } });
   await login(s.port, 'admin@test.example');
   await login(s.port, 'admin@test.example').catch(() => null);
   await send(s.port, 'POST', '/login', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'email=x@y.z&password=wrong' });
@@ -134,8 +140,8 @@ check(String(zeroRows.stdout).trim() === '1', 'the source keeps one zero row in 
 const srcCheck = cli(['db', 'check', '--db', src]);
 const srcSums = checksums(srcCheck.out);
 const zeroCounts = cli(['db', 'check', '--db', src, '--format', 'json']);
-check(srcCheck.status === 0 && srcSums.length === 9 && srcSums.every((l) => /^\w+ \d+ [0-9a-f]{64}$/.test(l)),
-  'db check prints rows and a SHA-256 for each of the 9 tables', srcCheck.out + srcCheck.err);
+check(srcCheck.status === 0 && srcSums.length === 12 && srcSums.every((l) => /^\w+ \d+ [0-9a-f]{64}$/.test(l)),
+  'db check prints rows and a SHA-256 for each of the 12 tables', srcCheck.out + srcCheck.err);
 const counted = JSON.parse(zeroCounts.out || '[]');
 check(counted.find((t) => t.table === 'sessions')?.rows > 0 && counted.find((t) => t.table === 'auth_events')?.rows > 0,
   'the source has sessions and sign-in events to copy', zeroCounts.out.slice(0, 300));
@@ -145,7 +151,7 @@ check(counted.find((t) => t.table === 'sessions')?.rows > 0 && counted.find((t) 
 r = cli(['db', 'copy', '--from', src, '--to', pg, '--format', 'json']);
 let report = null;
 try { report = JSON.parse(r.out); } catch { /* reported below */ }
-check(r.status === 0 && report?.match === true && report.tables.length === 9 && report.tables.every((t) => t.match),
+check(r.status === 0 && report?.match === true && report.tables.length === 12 && report.tables.every((t) => t.match),
   'db copy SQLite → PostgreSQL: every table matches by rows and checksum', `${r.status} ${r.err} ${r.out.slice(0, 300)}`);
 check(/every row count and checksum matches/.test(r.err), 'db copy says so on stderr', r.err);
 const pgSums = checksums(cli(['db', 'check', '--db', pg]).out);

@@ -38,7 +38,8 @@ static bool documented_route(const struct http_route *route)
 
 /*
  * The route pattern in OpenAPI templating: the first {id} stays {id}, the second
- * (the organisation of DELETE /api/v1/users/{id}/memberships/{id}) becomes {org_id}.
+ * (the organisation of DELETE /api/v1/users/{id}/memberships/{id}) becomes {org_id};
+ * {key} (an Annex A control of /api/v1/orgs/{id}/soa/{key}) becomes {control}.
  */
 static void openapi_path(const char *pattern, char *out, size_t n)
 {
@@ -48,7 +49,11 @@ static void openapi_path(const char *pattern, char *out, size_t n)
 	while (*pattern) {
 		const char *piece = NULL;
 		size_t len = 1;
-		if (strncmp(pattern, "{id}", 4) == 0) {
+		if (strncmp(pattern, "{key}", 5) == 0) {
+			piece = "{control}";
+			len = strlen(piece);
+			pattern += 5;
+		} else if (strncmp(pattern, "{id}", 4) == 0) {
 			assert_true(k < sizeof names / sizeof names[0]);
 			piece = names[k++];
 			len = strlen(piece);

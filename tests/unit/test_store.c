@@ -13,7 +13,8 @@
  * sessions and API tokens (expiry, revocation), AI systems (joined fields, optimistic
  * versions, unique name per organisation, every list filter, keyset pagination over
  * every sort in both directions, totals, counts), the change history, the sign-in
- * failure counts and transaction rollback.
+ * failure counts, transaction rollback, the Statement of Applicability (unique per
+ * control, booleans as booleans, versions) and frameworks and assessments.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1438,6 +1439,122 @@ static void test_tx_usable_after_conflict(void **state)
 	json_decref(b);
 }
 
+/* ------------------------------------------------------------------ compliance */
+
+static void test_soa_entries(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t owner = user(f, "soa-owner"), other_org = org(f, "soa other", f->root), id = 0, dup = 0;
+	json_t *list = NULL, *row = NULL;
+	begin(f);
+	json_t *fields = json_pack("{sI ss ss ss sb ss ss sI ss}", "org_id", (json_int_t)f->root, "catalog_id", "cat",
+				   "catalog_version", "v1", "control_id", "A.10.2", "applicable", 0, "justification",
+				   "not our business", "status", "planned", "owner_user_id", (json_int_t)owner, "due_date",
+				   "2026-03-31");
+	check(store_soa_create(f->s, fields, NOW1, &id, &e), &e, "soa create");
+	assert_int_equal(store_soa_create(f->s, fields, NOW1, &dup, &e), AIMS_ECONFLICT);
+	assert_non_null(field_error(&e, "control_id"));
+	err_release(&e);
+	json_decref(fields);
+	fields = json_pack("{sI ss ss ss}", "org_id", (json_int_t)f->root, "catalog_id", "cat", "catalog_version", "v1",
+			   "control_id", "A.2.2");
+	int64_t second = 0;
+	check(store_soa_create(f->s, fields, NOW1, &second, &e), &e, "soa create (defaults)");
+	json_decref(fields);
+	commit(f);
+	/* Ordered by control id in byte order ("A.10.2" < "A.2.2"); booleans read as booleans. */
+	check(store_soa_list(f->s, f->root, "cat", &list, &e), &e, "soa list");
+	assert_int_equal(json_array_size(list), 2);
+	row = json_array_get(list, 0);
+	assert_string_equal(STR(row, "control_id"), "A.10.2");
+	assert_true(json_is_false(json_object_get(row, "applicable")));
+	assert_string_equal(STR(row, "owner_name"), "soa-owner");
+	assert_string_equal(STR(row, "due_date"), "2026-03-31");
+	assert_int_equal(INT(row, "version"), 1);
+	row = json_array_get(list, 1);
+	assert_true(json_is_true(json_object_get(row, "applicable")));
+	assert_string_equal(STR(row, "status"), "not_started");
+	assert_true(json_is_null(json_object_get(row, "due_date")));
+	json_decref(list);
+	check(store_soa_list(f->s, other_org, "cat", &list, &e), &e, "soa list (other org)");
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+	/* Versioned update: a stale version is a conflict and changes nothing. */
+	begin(f);
+	fields = json_pack("{ss sb}", "status", "implemented", "applicable", 1);
+	check(store_soa_update(f->s, id, fields, 1, NOW2, &e), &e, "soa update");
+	assert_int_equal(store_soa_update(f->s, id, fields, 1, NOW3, &e), AIMS_ECONFLICT);
+	err_release(&e);
+	json_decref(fields);
+	commit(f);
+	check(store_soa_get(f->s, f->root, "cat", "A.10.2", &row, &e), &e, "soa get");
+	assert_int_equal(INT(row, "version"), 2);
+	assert_string_equal(STR(row, "status"), "implemented");
+	assert_true(json_is_true(json_object_get(row, "applicable")));
+	assert_string_equal(STR(row, "updated_at"), NOW2);
+	json_decref(row);
+	assert_int_equal(store_soa_get(f->s, f->root, "cat", "A.9.9", &row, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+}
+
+static void test_frameworks_and_assessments(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t owner = user(f, "assessor");
+	int64_t system = sys(f, "assessed", "inception", f->root, owner), id = 0, dup = 0;
+	json_t *list = NULL, *row = NULL;
+	begin(f);
+	json_t *ids = json_pack("[sss]", "zeta", "alpha", "alpha");
+	check(store_framework_set(f->s, system, ids, NOW1, &e), &e, "framework set");
+	json_decref(ids);
+	commit(f);
+	check(store_framework_list(f->s, system, &list, &e), &e, "framework list");
+	assert_int_equal(json_array_size(list), 2);
+	assert_string_equal(STR(json_array_get(list, 0), "catalog_id"), "alpha");
+	assert_string_equal(STR(json_array_get(list, 1), "created_at"), NOW1);
+	json_decref(list);
+	/* A framework that stays keeps its row; one left out is removed. */
+	begin(f);
+	ids = json_pack("[ss]", "zeta", "beta");
+	check(store_framework_set(f->s, system, ids, NOW2, &e), &e, "framework set again");
+	json_decref(ids);
+	commit(f);
+	check(store_framework_list(f->s, system, &list, &e), &e, "framework list");
+	assert_int_equal(json_array_size(list), 2);
+	assert_string_equal(STR(json_array_get(list, 0), "catalog_id"), "beta");
+	assert_string_equal(STR(json_array_get(list, 0), "created_at"), NOW2);
+	assert_string_equal(STR(json_array_get(list, 1), "catalog_id"), "zeta");
+	assert_string_equal(STR(json_array_get(list, 1), "created_at"), NOW1);
+	json_decref(list);
+	begin(f);
+	json_t *fields = json_pack("{sI ss ss ss ss ss sI ss}", "system_id", (json_int_t)system, "catalog_id", "zeta",
+				   "catalog_version", "1", "requirement_id", "제31조제1항", "status", "met", "note", "근거 있음",
+				   "assessor_user_id", (json_int_t)owner, "assessed_on", "2026-11-23");
+	check(store_assessment_create(f->s, fields, NOW1, &id, &e), &e, "assessment create");
+	assert_int_equal(store_assessment_create(f->s, fields, NOW1, &dup, &e), AIMS_ECONFLICT);
+	assert_non_null(field_error(&e, "requirement"));
+	err_release(&e);
+	json_decref(fields);
+	fields = json_pack("{ss}", "status", "not_met");
+	check(store_assessment_update(f->s, id, fields, 1, NOW2, &e), &e, "assessment update");
+	json_decref(fields);
+	commit(f);
+	check(store_assessment_get(f->s, system, "zeta", "제31조제1항", &row, &e), &e, "assessment get");
+	assert_string_equal(STR(row, "status"), "not_met");
+	assert_string_equal(STR(row, "note"), "근거 있음");
+	assert_string_equal(STR(row, "assessor_name"), "assessor");
+	assert_int_equal(INT(row, "version"), 2);
+	json_decref(row);
+	check(store_assessment_list(f->s, system, "zeta", &list, &e), &e, "assessment list");
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+	check(store_assessment_list(f->s, system, "beta", &list, &e), &e, "assessment list (other)");
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+}
+
 int main(void)
 {
 	if (secret_init() != 0)
@@ -1473,6 +1590,8 @@ int main(void)
 		T(test_auth_failures),
 		T(test_rollback_leaves_nothing),
 		T(test_tx_usable_after_conflict),
+		T(test_soa_entries),
+		T(test_frameworks_and_assessments),
 	};
 #undef T
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

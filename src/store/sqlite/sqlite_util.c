@@ -3,7 +3,9 @@
  * the SQLite backend.
  *
  * Row conversion: integers and text map to JSON integers and strings; the column
- * "techniques" holds JSON text and becomes an array; "disabled" becomes a boolean.
+ * "techniques" holds JSON text and becomes an array; the boolean columns "disabled"
+ * (users) and "applicable" (soa_entries) become booleans, as PostgreSQL's BOOLEAN
+ * does, so `aims db copy` checksums agree across backends.
  */
 #include "store/sqlite/sqlite_util.h"
 #include "base/asset.h"
@@ -95,7 +97,7 @@ json_t *sq_row(sqlite3_stmt *st)
 		json_t *v;
 		switch (sqlite3_column_type(st, i)) {
 		case SQLITE_INTEGER:
-			if (strcmp(name, "disabled") == 0)
+			if (strcmp(name, "disabled") == 0 || strcmp(name, "applicable") == 0)
 				v = json_boolean(sqlite3_column_int64(st, i));
 			else
 				v = json_integer(sqlite3_column_int64(st, i));

@@ -71,6 +71,17 @@ int sq_system_list(struct store *base, const struct store_system_query *q, json_
 		   int64_t *total, struct err *e);
 int sq_system_count_by(struct store *base, const struct store_scope *scope, const char *column,
 		       json_t **out, struct err *e);
+/* Statement of Applicability, frameworks and assessments (sqlite_compliance.c). */
+int sq_soa_list(struct store *base, int64_t org_id, const char *catalog_id, json_t **out, struct err *e);
+int sq_soa_get(struct store *base, int64_t org_id, const char *catalog_id, const char *control_id, json_t **out, struct err *e);
+int sq_soa_create(struct store *base, json_t *fields, const char *now, int64_t *id_out, struct err *e);
+int sq_soa_update(struct store *base, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
+int sq_framework_list(struct store *base, int64_t system_id, json_t **out, struct err *e);
+int sq_framework_set(struct store *base, int64_t system_id, json_t *catalog_ids, const char *now, struct err *e);
+int sq_assessment_list(struct store *base, int64_t system_id, const char *catalog_id, json_t **out, struct err *e);
+int sq_assessment_get(struct store *base, int64_t system_id, const char *catalog_id, const char *requirement_id, json_t **out, struct err *e);
+int sq_assessment_create(struct store *base, json_t *fields, const char *now, int64_t *id_out, struct err *e);
+int sq_assessment_update(struct store *base, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
 /* Whole tables and the online backup (sqlite_tables.c). */
 int sq_table_each(struct store *base, const struct store_table *t, store_row_fn fn, void *ctx,
 		  struct err *e);

@@ -1,0 +1,210 @@
+/*
+ * sqlite_compliance.c: the Statement of Applicability, the frameworks chosen per AI
+ * system and the requirement assessments, in the SQLite backend.
+ *
+ * Column names in built SQL come from the whitelists below only; values are bound.
+ * Returned rows are new JSON objects owned by the caller.
+ */
+#include "store/sqlite/sqlite_util.h"
+
+#include <string.h>
+
+static const char *const soa_create_columns[] = {
+	"org_id", "catalog_id", "catalog_version", "control_id", "applicable", "justification",
+	"status", "owner_user_id", "due_date", NULL,
+};
+static const char *const soa_update_columns[] = {
+	"catalog_version", "applicable", "justification", "status", "owner_user_id", "due_date", NULL,
+};
+static const char *const assessment_create_columns[] = {
+	"system_id", "catalog_id", "catalog_version", "requirement_id", "status", "note",
+	"assessor_user_id", "assessed_on", NULL,
+};
+static const char *const assessment_update_columns[] = {
+	"catalog_version", "status", "note", "assessor_user_id", "assessed_on", NULL,
+};
+
+#define SOA_SELECT                                                                             \
+	"SELECT a.id, a.org_id, a.catalog_id, a.catalog_version, a.control_id, a.applicable, " \
+	"a.justification, a.status, a.owner_user_id, u.email AS owner_email, "                 \
+	"u.name AS owner_name, a.due_date, a.version, a.created_at, a.updated_at "             \
+	"FROM soa_entries a LEFT JOIN users u ON u.id = a.owner_user_id"
+
+#define ASSESSMENT_SELECT                                                                     \
+	"SELECT a.id, a.system_id, a.catalog_id, a.catalog_version, a.requirement_id, "       \
+	"a.status, a.note, a.assessor_user_id, u.email AS assessor_email, "                   \
+	"u.name AS assessor_name, a.assessed_on, a.version, a.created_at, a.updated_at "      \
+	"FROM assessments a LEFT JOIN users u ON u.id = a.assessor_user_id"
+
+/* INSERT INTO table(created_at, updated_at, <fields>) with a whitelist of columns. */
+static int insert_row(struct sq_db *s, const char *table, const char *const *allowed,
+		      json_t *fields, const char *now, const char *unique_field,
+		      const char *unique_message, int64_t *id_out, struct err *e)
+{
+	struct buf cols = BUF_INIT(1024), vals = BUF_INIT(1024), sql = BUF_INIT(4096);
+	sqlite3_stmt *st = NULL;
+	const char *key;
+	json_t *value;
+	int rc = 0, param = 2;
+	json_object_foreach(fields, key, value) {
+		bool known = false;
+		for (const char *const *c = allowed; *c; c++)
+			known |= strcmp(*c, key) == 0;
+		if (!known) {
+			rc = err_set(e, AIMS_EINVAL, "field %s cannot be stored", key);
+			goto out;
+		}
+		if (buf_addf(&cols, ", %s", key) || buf_addf(&vals, ", ?%d", param++)) {
+			rc = err_set(e, AIMS_ETOOBIG, "too many fields");
+			goto out;
+		}
+	}
+	if (buf_addf(&sql, "INSERT INTO %s(created_at, updated_at%s) VALUES (?1, ?1%s)", table,
+		     buf_str(&cols), buf_str(&vals))) {
+		rc = err_set(e, AIMS_ETOOBIG, "too many fields");
+		goto out;
+	}
+	if (!(st = sq_prepare(s, buf_str(&sql), e))) {
+		rc = AIMS_ESTORE;
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	param = 2;
+	json_object_foreach(fields, key, value)
+		sq_bind_json(st, param++, value);
+	rc = sq_step_done(s, st, unique_field, unique_message, e);
+	if (!rc)
+		*id_out = sqlite3_last_insert_rowid(s->db);
+out:
+	sqlite3_finalize(st);
+	buf_release(&cols);
+	buf_release(&vals);
+	buf_release(&sql);
+	return rc;
+}
+
+int sq_soa_list(struct store *base, int64_t org_id, const char *catalog_id, json_t **out,
+		struct err *e)
+{
+	struct sq_db *s = (struct sq_db *)base;
+	static const char sql[] = SOA_SELECT " WHERE a.org_id = ?1 AND a.catalog_id = ?2 ORDER BY a.control_id";
+	sqlite3_stmt *st = sq_stmt(s, sql, e);
+	if (!st)
+		return AIMS_ESTORE;
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_text(st, 2, catalog_id, -1, SQLITE_STATIC);
+	int rc = sq_all(s, st, out, e);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int sq_soa_get(struct store *base, int64_t org_id, const char *catalog_id, const char *control_id,
+	       json_t **out, struct err *e)
+{
+	struct sq_db *s = (struct sq_db *)base;
+	static const char sql[] = SOA_SELECT " WHERE a.org_id = ?1 AND a.catalog_id = ?2 AND a.control_id = ?3";
+	sqlite3_stmt *st = sq_stmt(s, sql, e);
+	if (!st)
+		return AIMS_ESTORE;
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_text(st, 2, catalog_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, control_id, -1, SQLITE_STATIC);
+	return sq_one(s, st, out, "Statement of Applicability entry", e);
+}
+
+int sq_soa_create(struct store *base, json_t *fields, const char *now, int64_t *id_out,
+		  struct err *e)
+{
+	return insert_row((struct sq_db *)base, "soa_entries", soa_create_columns, fields, now,
+			  "control_id", "this control already has an entry here", id_out, e);
+}
+
+int sq_soa_update(struct store *base, int64_t id, json_t *fields, int64_t expected_version,
+		  const char *now, struct err *e)
+{
+	return sq_update((struct sq_db *)base, "soa_entries", soa_update_columns, id, fields, true,
+			 expected_version, now, e);
+}
+
+int sq_framework_list(struct store *base, int64_t system_id, json_t **out, struct err *e)
+{
+	struct sq_db *s = (struct sq_db *)base;
+	static const char sql[] = "SELECT catalog_id, created_at FROM system_frameworks "
+				  "WHERE system_id = ?1 ORDER BY catalog_id";
+	sqlite3_stmt *st = sq_stmt(s, sql, e);
+	if (!st)
+		return AIMS_ESTORE;
+	sqlite3_bind_int64(st, 1, system_id);
+	int rc = sq_all(s, st, out, e);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int sq_framework_set(struct store *base, int64_t system_id, json_t *catalog_ids, const char *now,
+		     struct err *e)
+{
+	struct sq_db *s = (struct sq_db *)base;
+	/* Frameworks that stay chosen keep their row (and created_at). */
+	static const char sql_delete[] = "DELETE FROM system_frameworks WHERE system_id = ?1 AND "
+					 "catalog_id NOT IN (SELECT value FROM json_each(?2))";
+	static const char sql_insert[] = "INSERT INTO system_frameworks(system_id, catalog_id, created_at) "
+					 "SELECT ?1, value, ?3 FROM json_each(?2) WHERE true "
+					 "ON CONFLICT (system_id, catalog_id) DO NOTHING";
+	const char *const sqls[] = { sql_delete, sql_insert };
+	int rc = 0;
+	for (int i = 0; i < 2 && !rc; i++) {
+		sqlite3_stmt *st = sq_stmt(s, sqls[i], e);
+		if (!st)
+			return AIMS_ESTORE;
+		sqlite3_bind_int64(st, 1, system_id);
+		sq_bind_json(st, 2, catalog_ids);
+		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+		rc = sq_step_done(s, st, NULL, NULL, e);
+	}
+	return rc;
+}
+
+int sq_assessment_list(struct store *base, int64_t system_id, const char *catalog_id, json_t **out,
+		       struct err *e)
+{
+	struct sq_db *s = (struct sq_db *)base;
+	static const char sql[] = ASSESSMENT_SELECT " WHERE a.system_id = ?1 AND a.catalog_id = ?2 "
+						    "ORDER BY a.requirement_id";
+	sqlite3_stmt *st = sq_stmt(s, sql, e);
+	if (!st)
+		return AIMS_ESTORE;
+	sqlite3_bind_int64(st, 1, system_id);
+	sqlite3_bind_text(st, 2, catalog_id, -1, SQLITE_STATIC);
+	int rc = sq_all(s, st, out, e);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int sq_assessment_get(struct store *base, int64_t system_id, const char *catalog_id,
+		      const char *requirement_id, json_t **out, struct err *e)
+{
+	struct sq_db *s = (struct sq_db *)base;
+	static const char sql[] = ASSESSMENT_SELECT " WHERE a.system_id = ?1 AND a.catalog_id = ?2 "
+						    "AND a.requirement_id = ?3";
+	sqlite3_stmt *st = sq_stmt(s, sql, e);
+	if (!st)
+		return AIMS_ESTORE;
+	sqlite3_bind_int64(st, 1, system_id);
+	sqlite3_bind_text(st, 2, catalog_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, requirement_id, -1, SQLITE_STATIC);
+	return sq_one(s, st, out, "assessment", e);
+}
+
+int sq_assessment_create(struct store *base, json_t *fields, const char *now, int64_t *id_out,
+			 struct err *e)
+{
+	return insert_row((struct sq_db *)base, "assessments", assessment_create_columns, fields, now,
+			  "requirement", "this requirement already has an assessment here", id_out, e);
+}
+
+int sq_assessment_update(struct store *base, int64_t id, json_t *fields, int64_t expected_version,
+			 const char *now, struct err *e)
+{
+	return sq_update((struct sq_db *)base, "assessments", assessment_update_columns, id, fields,
+			 true, expected_version, now, e);
+}
