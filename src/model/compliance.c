@@ -2,7 +2,7 @@
  * compliance.c: validation of SoA entries and assessments, and the SoA summary.
  *
  * Invariant kept for the store: a validated SoA change never leaves an entry that is
- * "not applicable" without a justification (ISO/IEC 42001 6.1.3 d asks for the
+ * "not applicable" without a justification (ISO/IEC 42001 6.1.3 asks for the
  * justification of every exclusion). Memory: *fields and summaries are new objects
  * owned by the caller.
  */

@@ -1,6 +1,6 @@
 /*
  * compliance.h: the pure rules of the Statement of Applicability (ISO/IEC 42001
- * 6.1.3 d and Annex A) and of per-system requirement assessments: input validation
+ * 6.1.3 and Annex A) and of per-system requirement assessments: input validation
  * and the summary counts. No I/O, no store.
  */
 #ifndef AIMS_MODEL_COMPLIANCE_H

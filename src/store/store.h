@@ -139,7 +139,7 @@ int store_system_list(struct store *s, const struct store_system_query *q, json_
 int store_system_count_by(struct store *s, const struct store_scope *scope, const char *column,
 			  json_t **out, struct err *e);
 
-/* ---- Statement of Applicability (ISO/IEC 42001 6.1.3 d, Annex A) ----
+/* ---- Statement of Applicability (ISO/IEC 42001 6.1.3, Annex A) ----
  * One row per (organisation, catalog, control) that someone has edited:
  * {id, org_id, catalog_id, catalog_version, control_id, applicable (boolean),
  *  justification, status, owner_user_id, owner_email, owner_name, due_date, version,

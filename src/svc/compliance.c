@@ -1,6 +1,6 @@
 /*
  * compliance.c: the Statement of Applicability of an organisation (ISO/IEC 42001
- * 6.1.3 d over the Annex A controls), the frameworks chosen per AI system and the
+ * 6.1.3 over the Annex A controls), the frameworks chosen per AI system and the
  * per-requirement assessments of a system, with their history and CSV export.
  *
  * Rights: reading needs read on the organisation (or the system's organisation); an
