@@ -32,6 +32,12 @@ void secret_random_password(char out[21])
 	out[20] = '\0';
 }
 
+void secret_sha256(const void *data, size_t n, unsigned char out[SECRET_SHA256_BYTES])
+{
+	_Static_assert(SECRET_SHA256_BYTES == SHA256_DIGEST_LENGTH, "SHA-256 digest size");
+	SHA256(data, n, out);
+}
+
 void secret_sha256_hex(const void *data, size_t n, char out[SECRET_SHA256_HEX])
 {
 	unsigned char digest[SHA256_DIGEST_LENGTH];

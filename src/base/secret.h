@@ -23,6 +23,8 @@ void secret_random_password(char out[21]);
 /* A uniformly random number in [0, upper). */
 uint32_t secret_random_below(uint32_t upper);
 void secret_sha256_hex(const void *data, size_t n, char out[SECRET_SHA256_HEX]);
+#define SECRET_SHA256_BYTES 32
+void secret_sha256(const void *data, size_t n, unsigned char out[SECRET_SHA256_BYTES]);
 /* argon2id (libsodium interactive limits). Returns 0 or AIMS_ENOMEM. */
 int secret_password_hash(const char *password, char out[SECRET_PWHASH_MAX]);
 bool secret_password_verify(const char *hash, const char *password);

@@ -234,6 +234,26 @@ int cli_opt_int(const struct cli_args *a, const char *name, int64_t min, int64_t
 	return cli_parse_int(a, what, v, min, max, out);
 }
 
+int cli_opt_choice(const struct cli_args *a, const char *name, const char *const *choices,
+		   const char **out)
+{
+	const char *v = cli_opt(a, name);
+	*out = choices[0];
+	if (!v)
+		return 0;
+	for (size_t i = 0; choices[i]; i++)
+		if (strcmp(v, choices[i]) == 0) {
+			*out = choices[i];
+			return 0;
+		}
+	struct buf names = BUF_INIT(256);
+	for (size_t i = 0; choices[i]; i++)
+		buf_addf(&names, "%s%s", i ? (choices[i + 1] ? ", " : " or ") : "", choices[i]);
+	int rc = cli_usage(a, "--%s must be %s, not '%s'", name, buf_str(&names), v);
+	buf_release(&names);
+	return rc;
+}
+
 int cli_usage(const struct cli_args *a, const char *fmt, ...)
 {
 	va_list ap;
@@ -358,6 +378,20 @@ out:
 	return rc;
 }
 
+int cli_write_output(const char *path, const char *data, size_t len)
+{
+	bool to_stdout = !path || strcmp(path, "-") == 0;
+	FILE *f = to_stdout ? stdout : fopen(path, "wb");
+	int rc = 0;
+	if (!f)
+		return cli_failf("cannot create %s: %s", path, strerror(errno));
+	if (fwrite(data, 1, len, f) != len)
+		rc = cli_failf("cannot write %s: %s", to_stdout ? "standard output" : path, strerror(errno));
+	if (!to_stdout && fclose(f) != 0 && !rc)
+		rc = cli_failf("cannot write %s: %s", path, strerror(errno));
+	return rc;
+}
+
 /* ---- store ---- */
 
 int cli_db_url(const struct cli_args *a, const char **url)
@@ -386,6 +420,22 @@ int cli_store_open_url(const char *url, bool create, struct store **out)
 	    access(path, F_OK) != 0)
 		return cli_failf("database %s does not exist; create it with 'aims init --db %s'", path, path);
 	if (store_open(url, out, &e) != 0)
+		rc = cli_fail(&e);
+	err_release(&e);
+	return rc;
+}
+
+int cli_open_as(const struct cli_args *a, struct store **store, struct actor *actor)
+{
+	struct err e = ERR_INIT;
+	const char *email = cli_opt_env(a, "as", "AIMS_USER");
+	int rc = 0;
+	memset(actor, 0, sizeof *actor);
+	if (!email)
+		return cli_usage(a, "name the acting user with --as EMAIL or AIMS_USER");
+	if ((rc = cli_store_open(a, false, store)))
+		return rc;
+	if (svc_actor_by_email(*store, email, actor, &e) != 0)
 		rc = cli_fail(&e);
 	err_release(&e);
 	return rc;

@@ -61,21 +61,6 @@ static int load(const struct cli_args *a, struct catalog_set *s)
 	return rc;
 }
 
-static int read_choice(const struct cli_args *a, const char *name, const char *const *choices,
-		       const char **out)
-{
-	const char *v = cli_opt(a, name);
-	*out = choices[0];
-	if (!v)
-		return 0;
-	for (const char *const *c = choices; *c; c++)
-		if (strcmp(*c, v) == 0) {
-			*out = *c;
-			return 0;
-		}
-	return cli_usage(a, "--%s must be %s or %s, not '%s'", name, choices[0], choices[1], v);
-}
-
 static const char *pick(const struct catalog_text *t, const char *lang)
 {
 	const char *first = strcmp(lang, "en") == 0 ? t->en : t->ko;
@@ -126,7 +111,7 @@ static int run_list(const struct cli_args *a)
 	const char *lang = NULL, *format = NULL;
 	json_t *out = NULL;
 	int rc = 0;
-	if ((rc = read_choice(a, "lang", langs, &lang)) || (rc = read_choice(a, "format", formats, &format)) ||
+	if ((rc = cli_opt_choice(a, "lang", langs, &lang)) || (rc = cli_opt_choice(a, "format", formats, &format)) ||
 	    (rc = load(a, &s)))
 		goto out;
 	out = json_array();
@@ -321,7 +306,7 @@ static int run_show(const struct cli_args *a)
 		rc = cli_usage(a, "give one catalog id (see 'aims catalog list')");
 		goto out;
 	}
-	if ((rc = read_choice(a, "lang", langs, &lang)) || (rc = read_choice(a, "format", formats, &format)) ||
+	if ((rc = cli_opt_choice(a, "lang", langs, &lang)) || (rc = cli_opt_choice(a, "format", formats, &format)) ||
 	    (rc = load(a, &s)))
 		goto out;
 	const struct catalog *c = catalog_set_find(&s, a->positional[0]);

@@ -27,11 +27,11 @@ static const struct cli_option check_options[] = {
 
 static int read_format(const struct cli_args *a, bool *json)
 {
-	const char *format = cli_opt(a, "format");
-	*json = format && strcmp(format, "json") == 0;
-	if (format && !*json && strcmp(format, "table") != 0)
-		return cli_usage(a, "--format must be table or json, not %s", format);
-	return 0;
+	static const char *const formats[] = { "table", "json", NULL };
+	const char *format = NULL;
+	int rc = cli_opt_choice(a, "format", formats, &format);
+	*json = !rc && strcmp(format, "json") == 0;
+	return rc;
 }
 
 /* Prints rows of {table, ...} with the given columns (keys) under headers (n <= 8). */

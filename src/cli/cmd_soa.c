@@ -43,36 +43,6 @@ static const struct cli_option export_options[] = {
 	CLI_OPT_END,
 };
 
-static int open_as(const struct cli_args *a, struct store **store, struct actor *actor)
-{
-	struct err e = ERR_INIT;
-	const char *email = cli_opt_env(a, "as", "AIMS_USER");
-	int rc = 0;
-	memset(actor, 0, sizeof *actor);
-	if (!email)
-		return cli_usage(a, "name the acting user with --as EMAIL or AIMS_USER");
-	if ((rc = cli_store_open(a, false, store)))
-		return rc;
-	if (svc_actor_by_email(*store, email, actor, &e) != 0)
-		rc = cli_fail(&e);
-	err_release(&e);
-	return rc;
-}
-
-static int write_output(const char *path, const char *data, size_t len)
-{
-	bool to_stdout = !path || strcmp(path, "-") == 0;
-	FILE *f = to_stdout ? stdout : fopen(path, "wb");
-	int rc = 0;
-	if (!f)
-		return cli_failf("cannot create %s: %s", path, strerror(errno));
-	if (fwrite(data, 1, len, f) != len)
-		rc = cli_failf("cannot write %s: %s", to_stdout ? "standard output" : path, strerror(errno));
-	if (!to_stdout && fclose(f) != 0 && !rc)
-		rc = cli_failf("cannot write %s: %s", path, strerror(errno));
-	return rc;
-}
-
 static const char *str_or(json_t *o, const char *key, const char *fallback)
 {
 	const char *v = json_string_value(json_object_get(o, key));
@@ -86,19 +56,20 @@ static int run_list(const struct cli_args *a)
 	struct err e = ERR_INIT;
 	json_t *soa = NULL;
 	int64_t org = 0;
-	const char *format = cli_opt(a, "format");
-	int rc = 0;
-	if (format && strcmp(format, "table") && strcmp(format, "json"))
-		return cli_usage(a, "--format must be table or json, not '%s'", format);
+	static const char *const formats[] = { "table", "json", NULL };
+	const char *format = NULL;
+	int rc = cli_opt_choice(a, "format", formats, &format);
+	if (rc)
+		return rc;
 	if (!cli_opt(a, "org"))
 		return cli_usage(a, "name the organisation with --org ID");
-	if ((rc = cli_opt_int(a, "org", 1, INT64_MAX, &org)) || (rc = open_as(a, &store, &actor)))
+	if ((rc = cli_opt_int(a, "org", 1, INT64_MAX, &org)) || (rc = cli_open_as(a, &store, &actor)))
 		goto out;
 	if (svc_soa_get(store, &actor, org, cli_opt(a, "status"), &soa, &e)) {
 		rc = cli_fail(&e);
 		goto out;
 	}
-	if (format && !strcmp(format, "json")) {
+	if (!strcmp(format, "json")) {
 		rc = cli_print_json(stdout, soa) ? CLI_EXIT_FAILURE : 0;
 		goto out;
 	}
@@ -163,7 +134,7 @@ static int run_set(const struct cli_args *a)
 		json_object_set_new(input, "due_date", json_string(cli_opt(a, "due-date")));
 	if (owner >= 0)
 		json_object_set_new(input, "owner_user_id", owner ? json_integer(owner) : json_null());
-	if ((rc = open_as(a, &store, &actor)))
+	if ((rc = cli_open_as(a, &store, &actor)))
 		goto out;
 	if (svc_soa_set(store, &actor, org, control, input, version, &out, &e))
 		rc = cli_fail(&e);
@@ -187,25 +158,24 @@ static int run_export(const struct cli_args *a)
 	char *data = NULL;
 	size_t len = 0;
 	int64_t org = 0;
-	const char *format = cli_opt(a, "format"), *lang = cli_opt(a, "lang");
-	int rc = 0;
-	if (!format)
-		format = "xlsx";
-	if (strcmp(format, "xlsx") && strcmp(format, "csv"))
-		return cli_usage(a, "--format must be xlsx or csv, not '%s'", format);
-	if (lang && strcmp(lang, "ko") && strcmp(lang, "en"))
-		return cli_usage(a, "--lang must be ko or en, not '%s'", lang);
+	static const char *const formats[] = { "xlsx", "csv", NULL }, *const langs[] = { "ko", "en", NULL };
+	const char *format = NULL, *lang = NULL;
+	int rc = cli_opt_choice(a, "format", formats, &format);
+	if (!rc)
+		rc = cli_opt_choice(a, "lang", langs, &lang);
+	if (rc)
+		return rc;
 	if (!cli_opt(a, "org"))
 		return cli_usage(a, "name the organisation with --org ID");
-	if ((rc = cli_opt_int(a, "org", 1, INT64_MAX, &org)) || (rc = open_as(a, &store, &actor)))
+	if ((rc = cli_opt_int(a, "org", 1, INT64_MAX, &org)) || (rc = cli_open_as(a, &store, &actor)))
 		goto out;
 	if (svc_soa_get(store, &actor, org, cli_opt(a, "status"), &soa, &e) ||
-	    (!strcmp(format, "xlsx") ? svc_soa_xlsx(soa, lang ? lang : "ko", &data, &len, &e)
-				     : svc_soa_csv(soa, lang ? lang : "ko", &data, &len, &e))) {
+	    (!strcmp(format, "xlsx") ? svc_soa_xlsx(soa, lang, &data, &len, &e)
+				     : svc_soa_csv(soa, lang, &data, &len, &e))) {
 		rc = cli_fail(&e);
 		goto out;
 	}
-	rc = write_output(cli_opt(a, "out"), data, len);
+	rc = cli_write_output(cli_opt(a, "out"), data, len);
 out:
 	free(data);
 	json_decref(soa);

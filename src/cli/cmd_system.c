@@ -97,43 +97,6 @@ static const struct {
 
 /* ---- shared steps ---- */
 
-/* Opens the store and loads the acting user; the caller closes and releases both. */
-static int open_as(const struct cli_args *a, struct store **store, struct actor *actor)
-{
-	struct err e = ERR_INIT;
-	const char *email = cli_opt_env(a, "as", "AIMS_USER");
-	int rc = 0;
-	memset(actor, 0, sizeof *actor);
-	if (!email)
-		return cli_usage(a, "name the acting user with --as EMAIL or AIMS_USER");
-	if ((rc = cli_store_open(a, false, store)))
-		return rc;
-	if (svc_actor_by_email(*store, email, actor, &e) != 0)
-		rc = cli_fail(&e);
-	err_release(&e);
-	return rc;
-}
-
-/* The --format value, one of choices (NULL-terminated; the first is the default). */
-static int read_format(const struct cli_args *a, const char *const *choices, const char **out)
-{
-	const char *v = cli_opt(a, "format");
-	*out = choices[0];
-	if (!v)
-		return 0;
-	for (size_t i = 0; choices[i]; i++)
-		if (strcmp(v, choices[i]) == 0) {
-			*out = choices[i];
-			return 0;
-		}
-	struct buf names = BUF_INIT(256);
-	for (size_t i = 0; choices[i]; i++)
-		buf_addf(&names, "%s%s", i ? (choices[i + 1] ? ", " : " or ") : "", choices[i]);
-	int rc = cli_usage(a, "--format must be %s, not '%s'", buf_str(&names), v);
-	buf_release(&names);
-	return rc;
-}
-
 static int read_query(const struct cli_args *a, bool paging, struct svc_system_query *q)
 {
 	int64_t org = 0, owner = 0, limit = 0;
@@ -159,21 +122,6 @@ static int read_query(const struct cli_args *a, bool paging, struct svc_system_q
 	return 0;
 }
 
-/* Writes data to path, or to stdout when path is NULL or "-". */
-static int write_output(const char *path, const char *data, size_t len)
-{
-	bool to_stdout = !path || strcmp(path, "-") == 0;
-	FILE *f = to_stdout ? stdout : fopen(path, "wb");
-	int rc = 0;
-	if (!f)
-		return cli_failf("cannot create %s: %s", path, strerror(errno));
-	if (fwrite(data, 1, len, f) != len)
-		rc = cli_failf("cannot write %s: %s", to_stdout ? "standard output" : path, strerror(errno));
-	if (!to_stdout && fclose(f) != 0 && !rc)
-		rc = cli_failf("cannot write %s: %s", path, strerror(errno));
-	return rc;
-}
-
 static int print_csv(json_t *list, const char *path)
 {
 	struct err e = ERR_INIT;
@@ -183,7 +131,7 @@ static int print_csv(json_t *list, const char *path)
 	if (svc_system_csv(list, &text, &len, &e) != 0)
 		rc = cli_fail(&e);
 	else
-		rc = write_output(path, text, len);
+		rc = cli_write_output(path, text, len);
 	free(text);
 	err_release(&e);
 	return rc;
@@ -232,8 +180,8 @@ static int run_list(const struct cli_args *a)
 	const char *format = NULL;
 	int rc = 0;
 
-	if ((rc = read_format(a, formats, &format)) || (rc = read_query(a, true, &q)) ||
-	    (rc = open_as(a, &store, &actor)))
+	if ((rc = cli_opt_choice(a, "format", formats, &format)) || (rc = read_query(a, true, &q)) ||
+	    (rc = cli_open_as(a, &store, &actor)))
 		goto out;
 	if (svc_system_list(store, &actor, &q, &res, &e) != 0) {
 		/* a bad filter value is a mistake on the command line */
@@ -358,7 +306,7 @@ static int run_show(const struct cli_args *a)
 		goto out;
 	}
 	if ((rc = cli_parse_int(a, "ID", a->positional[0], 1, INT64_MAX, &id)) ||
-	    (rc = read_format(a, formats, &format)) || (rc = open_as(a, &store, &actor)))
+	    (rc = cli_opt_choice(a, "format", formats, &format)) || (rc = cli_open_as(a, &store, &actor)))
 		goto out;
 	if (svc_system_get(store, &actor, id, &sys, &e) != 0 ||
 	    svc_system_history(store, &actor, id, &history, &e) != 0) {
@@ -450,7 +398,7 @@ static int run_add(const struct cli_args *a)
 	json_t *input = NULL, *out = NULL;
 	int rc = 0;
 
-	if ((rc = build_input(a, &input)) || (rc = open_as(a, &store, &actor)))
+	if ((rc = build_input(a, &input)) || (rc = cli_open_as(a, &store, &actor)))
 		goto out;
 	if (svc_system_create(store, &actor, input, &out, &e) != 0) {
 		rc = cli_fail(&e);
@@ -485,8 +433,8 @@ static int run_export(const struct cli_args *a)
 		rc = cli_usage(a, "--output needs a file name");
 		goto out;
 	}
-	if ((rc = read_format(a, formats, &format)) || (rc = read_query(a, false, &q)) ||
-	    (rc = open_as(a, &store, &actor)))
+	if ((rc = cli_opt_choice(a, "format", formats, &format)) || (rc = read_query(a, false, &q)) ||
+	    (rc = cli_open_as(a, &store, &actor)))
 		goto out;
 	if (svc_system_export(store, &actor, &q, &list, &e) != 0) {
 		/* a bad filter value is a mistake on the command line */
@@ -501,7 +449,7 @@ static int run_export(const struct cli_args *a)
 			rc = cli_failf("the export is too large for JSON; use --format csv or filters");
 			goto out;
 		}
-		rc = write_output(output, json_text.data, json_text.len);
+		rc = cli_write_output(output, json_text.data, json_text.len);
 	}
 	if (!rc && output && strcmp(output, "-"))
 		fprintf(stderr, "exported %zu AI system%s to %s\n", json_array_size(list),
@@ -530,7 +478,7 @@ static int run_import(const struct cli_args *a)
 	int rc = 0;
 
 	if ((rc = cli_require(a, "file", &file)) || (rc = cli_read_file(file, CLI_CSV_MAX, &csv, &len)) ||
-	    (rc = open_as(a, &store, &actor)))
+	    (rc = cli_open_as(a, &store, &actor)))
 		goto out;
 	if (svc_system_import_csv(store, &actor, csv, len, &out, &e) != 0) {
 		rc = cli_fail(&e);

@@ -100,6 +100,10 @@ int cli_parse_int(const struct cli_args *a, const char *what, const char *text, 
 		  int64_t max, int64_t *out);
 /* The option as a whole number in [min, max]; *out is left alone when not given. */
 int cli_opt_int(const struct cli_args *a, const char *name, int64_t min, int64_t max, int64_t *out);
+/* The option's value, one of choices (NULL-terminated; the first is the default when
+ * the option is not given); anything else is a usage error listing the choices. */
+int cli_opt_choice(const struct cli_args *a, const char *name, const char *const *choices,
+		   const char **out);
 /* Prints "aims CMD: message" and a hint to stderr; returns CLI_EXIT_USAGE. */
 int cli_usage(const struct cli_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -114,6 +118,8 @@ int cli_print_json(FILE *f, json_t *v);
 /* Writes s with control characters (C0 except newline and tab, DEL, C1) shown as
  * '?', so stored text cannot drive the terminal. */
 void cli_print_text(FILE *f, const char *s);
+/* Writes data to path, or to stdout when path is NULL or "-". */
+int cli_write_output(const char *path, const char *data, size_t len);
 /* Reads one line from standard input into out (without its line ending). */
 int cli_read_password(char out[CLI_PASSWORD_MAX]);
 /* Reads a whole file ("-": standard input) of at most limit bytes; free(*data). */
@@ -128,6 +134,9 @@ int cli_db_url(const struct cli_args *a, const char **url);
 int cli_store_open(const struct cli_args *a, bool create, struct store **out);
 /* The same for a URL given another way (aims db copy --from/--to). */
 int cli_store_open_url(const char *url, bool create, struct store **out);
+/* Opens the store and loads the acting user of --as or AIMS_USER (roles apply as in
+ * the web UI); the caller closes the store and releases the actor, also on failure. */
+int cli_open_as(const struct cli_args *a, struct store **store, struct actor *actor);
 /* Opens the store, runs a listing use case as the local operator and prints its
  * JSON: the body of `aims org list` and `aims user list`. */
 int cli_run_operator_list(const struct cli_args *a,

@@ -18,18 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIGEST_BYTES 32
+#define DIGEST_BYTES SECRET_SHA256_BYTES
 
 struct table_sum {
 	const struct store_table *table;
 	unsigned char (*digests)[DIGEST_BYTES];
 	size_t count, cap;
 };
-
-static int hex_value(char c)
-{
-	return c <= '9' ? c - '0' : c - 'a' + 10;
-}
 
 static int add_row_digest(void *ctx, json_t *row, struct err *e)
 {
@@ -40,20 +35,18 @@ static int add_row_digest(void *ctx, json_t *row, struct err *e)
 	char *text = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!text)
 		return err_set(e, AIMS_ENOMEM, "out of memory");
-	char hex[SECRET_SHA256_HEX];
-	secret_sha256_hex(text, strlen(text), hex);
-	free(text);
 	if (sum->count == sum->cap) {
 		size_t cap = sum->cap ? sum->cap * 2 : 1024;
 		void *grown = realloc(sum->digests, cap * DIGEST_BYTES);
-		if (!grown)
+		if (!grown) {
+			free(text);
 			return err_set(e, AIMS_ENOMEM, "out of memory");
+		}
 		sum->digests = grown;
 		sum->cap = cap;
 	}
-	for (size_t i = 0; i < DIGEST_BYTES; i++)
-		sum->digests[sum->count][i] = (unsigned char)(hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
-	sum->count++;
+	secret_sha256(text, strlen(text), sum->digests[sum->count++]);
+	free(text);
 	return 0;
 }
 

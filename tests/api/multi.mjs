@@ -14,9 +14,8 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort, send } from './http.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : null; };
@@ -41,36 +40,6 @@ function finish() {
   console.log(`multi: ${passed} passed, ${failed} failed`);
   fs.writeFileSync(path.join(tmp, 'result.txt'), `${passed} ${failed}\n`);
   process.exit(failed ? 1 : 0);
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
-
-function send(port, method, urlPath, { headers = {}, body = null } = {}) {
-  return new Promise((resolve, reject) => {
-    const data = body === null ? null : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    const h = { ...headers };
-    if (data && !h['Content-Type']) h['Content-Type'] = 'application/json';
-    if (data) h['Content-Length'] = data.length;
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: h, agent: false }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json = null;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    req.setTimeout(60_000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
 }
 
 const cookieOf = (r, name) => {

@@ -37,47 +37,6 @@ static const char *const assessment_update_columns[] = {
 	"u.name AS assessor_name, a.assessed_on, a.version, a.created_at, a.updated_at "      \
 	"FROM assessments a LEFT JOIN users u ON u.id = a.assessor_user_id"
 
-static int insert_row(struct pg_db *s, const char *table, const char *const *allowed,
-		      json_t *fields, const char *now, const char *unique_field,
-		      const char *unique_message, int64_t *id_out, struct err *e)
-{
-	struct buf cols = BUF_INIT(1024), vals = BUF_INIT(1024), sql = BUF_INIT(4096);
-	struct pg_params p = PG_PARAMS_INIT;
-	PGresult *res = NULL;
-	const char *key;
-	json_t *value;
-	int rc = 0;
-	int now_param = pg_param_text(&p, now);
-	json_object_foreach(fields, key, value) {
-		bool known = false;
-		for (const char *const *c = allowed; *c; c++)
-			known |= strcmp(*c, key) == 0;
-		if (!known) {
-			rc = err_set(e, AIMS_EINVAL, "field %s cannot be stored", key);
-			goto out;
-		}
-		if (buf_addf(&cols, ", %s", key) || buf_addf(&vals, ", $%d", pg_param_json(&p, value))) {
-			rc = err_set(e, AIMS_ETOOBIG, "too many fields");
-			goto out;
-		}
-	}
-	if (buf_addf(&sql, "INSERT INTO %s(created_at, updated_at%s) VALUES ($%d, $%d%s) RETURNING id",
-		     table, buf_str(&cols), now_param, now_param, buf_str(&vals))) {
-		rc = err_set(e, AIMS_ETOOBIG, "too many fields");
-		goto out;
-	}
-	rc = pg_conflict_on(e, pg_exec_guarded(s, buf_str(&sql), false, &p, &res, e), unique_field,
-			    unique_message);
-	if (!rc)
-		*id_out = pg_int(res);
-out:
-	pg_params_release(&p);
-	buf_release(&cols);
-	buf_release(&vals);
-	buf_release(&sql);
-	return rc;
-}
-
 /* Runs a static query with an id and up to two text parameters; all rows or one. */
 static int select_rows(struct pg_db *s, const char *sql, int64_t id, const char *t1, const char *t2,
 		       const char *what, json_t **out, struct err *e)
@@ -118,7 +77,7 @@ int pg_soa_get(struct store *base, int64_t org_id, const char *catalog_id, const
 int pg_soa_create(struct store *base, json_t *fields, const char *now, int64_t *id_out,
 		  struct err *e)
 {
-	return insert_row((struct pg_db *)base, "soa_entries", soa_create_columns, fields, now,
+	return pg_insert((struct pg_db *)base, "soa_entries", soa_create_columns, fields, now,
 			  "control_id", "this control already has an entry here", id_out, e);
 }
 
@@ -179,7 +138,7 @@ int pg_assessment_get(struct store *base, int64_t system_id, const char *catalog
 int pg_assessment_create(struct store *base, json_t *fields, const char *now, int64_t *id_out,
 			 struct err *e)
 {
-	return insert_row((struct pg_db *)base, "assessments", assessment_create_columns, fields, now,
+	return pg_insert((struct pg_db *)base, "assessments", assessment_create_columns, fields, now,
 			  "requirement", "this requirement already has an assessment here", id_out, e);
 }
 

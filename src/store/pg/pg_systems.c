@@ -28,42 +28,8 @@ static const char *const system_columns[] = {
 int pg_system_create(struct store *base, json_t *fields, const char *now, int64_t *id_out,
 		     struct err *e)
 {
-	struct pg_db *s = (struct pg_db *)base;
-	struct buf cols = BUF_INIT(1024), vals = BUF_INIT(1024), sql = BUF_INIT(4096);
-	struct pg_params p = PG_PARAMS_INIT;
-	PGresult *res = NULL;
-	const char *key;
-	json_t *value;
-	int rc = 0;
-	int now_param = pg_param_text(&p, now);
-	json_object_foreach(fields, key, value) {
-		bool known = false;
-		for (const char *const *c = system_columns; *c; c++)
-			known |= strcmp(*c, key) == 0;
-		if (!known) {
-			rc = err_set(e, AIMS_EINVAL, "field %s cannot be stored", key);
-			goto out;
-		}
-		if (buf_addf(&cols, ", %s", key) || buf_addf(&vals, ", $%d", pg_param_json(&p, value))) {
-			rc = err_set(e, AIMS_ETOOBIG, "too many fields");
-			goto out;
-		}
-	}
-	if (buf_addf(&sql, "INSERT INTO systems(created_at, updated_at%s) VALUES ($%d, $%d%s) RETURNING id",
-		     buf_str(&cols), now_param, now_param, buf_str(&vals))) {
-		rc = err_set(e, AIMS_ETOOBIG, "too many fields");
-		goto out;
-	}
-	rc = pg_conflict_on(e, pg_exec_guarded(s, buf_str(&sql), false, &p, &res, e), "name",
-			    "an AI system with this name already exists in this organisation");
-	if (!rc)
-		*id_out = pg_int(res);
-out:
-	pg_params_release(&p);
-	buf_release(&cols);
-	buf_release(&vals);
-	buf_release(&sql);
-	return rc;
+	return pg_insert((struct pg_db *)base, "systems", system_columns, fields, now, "name",
+			 "an AI system with this name already exists in this organisation", id_out, e);
 }
 
 int pg_system_get(struct store *base, int64_t id, json_t **out, struct err *e)

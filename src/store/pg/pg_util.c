@@ -359,6 +359,44 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
+int pg_insert(struct pg_db *s, const char *table, const char *const *allowed, json_t *fields,
+	      const char *now, const char *unique_field, const char *unique_message,
+	      int64_t *id_out, struct err *e)
+{
+	struct buf cols = BUF_INIT(1024), vals = BUF_INIT(1024), sql = BUF_INIT(4096);
+	struct pg_params p = PG_PARAMS_INIT;
+	PGresult *res = NULL;
+	const char *key;
+	json_t *value;
+	int rc = 0;
+	int now_param = pg_param_text(&p, now);
+	json_object_foreach(fields, key, value) {
+		if (!in_list(allowed, key)) {
+			rc = err_set(e, AIMS_EINVAL, "field %s cannot be stored", key);
+			goto out;
+		}
+		if (buf_addf(&cols, ", %s", key) || buf_addf(&vals, ", $%d", pg_param_json(&p, value))) {
+			rc = err_set(e, AIMS_ETOOBIG, "too many fields");
+			goto out;
+		}
+	}
+	if (buf_addf(&sql, "INSERT INTO %s(created_at, updated_at%s) VALUES ($%d, $%d%s) RETURNING id",
+		     table, buf_str(&cols), now_param, now_param, buf_str(&vals))) {
+		rc = err_set(e, AIMS_ETOOBIG, "too many fields");
+		goto out;
+	}
+	rc = pg_conflict_on(e, pg_exec_guarded(s, buf_str(&sql), false, &p, &res, e), unique_field,
+			    unique_message);
+	if (!rc)
+		*id_out = pg_int(res);
+out:
+	pg_params_release(&p);
+	buf_release(&cols);
+	buf_release(&vals);
+	buf_release(&sql);
+	return rc;
+}
+
 int pg_update(struct pg_db *s, const char *table, const char *const *allowed, int64_t id,
 	      json_t *fields, bool versioned, int64_t expected_version, const char *now,
 	      struct err *e)

@@ -97,6 +97,11 @@ int64_t pg_affected(PGresult *res);
 /* " AND (col LIKE $n || '%' OR ...)" for a limited scope; nothing when all. */
 int pg_scope_clause(struct buf *sql, struct pg_params *p, const struct store_scope *scope,
 		    const char *column);
+/* INSERT with a whitelist of fields and created_at = updated_at = now, RETURNING id;
+ * as sq_insert in the SQLite backend (a unique-key clash names unique_field). */
+int pg_insert(struct pg_db *s, const char *table, const char *const *allowed, json_t *fields,
+	      const char *now, const char *unique_field, const char *unique_message,
+	      int64_t *id_out, struct err *e);
 /* UPDATE with a whitelist of fields, as sq_update in the SQLite backend. */
 int pg_update(struct pg_db *s, const char *table, const char *const *allowed, int64_t id,
 	      json_t *fields, bool versioned, int64_t expected_version, const char *now,

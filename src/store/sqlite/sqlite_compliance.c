@@ -36,53 +36,6 @@ static const char *const assessment_update_columns[] = {
 	"u.name AS assessor_name, a.assessed_on, a.version, a.created_at, a.updated_at "      \
 	"FROM assessments a LEFT JOIN users u ON u.id = a.assessor_user_id"
 
-/* INSERT INTO table(created_at, updated_at, <fields>) with a whitelist of columns. */
-static int insert_row(struct sq_db *s, const char *table, const char *const *allowed,
-		      json_t *fields, const char *now, const char *unique_field,
-		      const char *unique_message, int64_t *id_out, struct err *e)
-{
-	struct buf cols = BUF_INIT(1024), vals = BUF_INIT(1024), sql = BUF_INIT(4096);
-	sqlite3_stmt *st = NULL;
-	const char *key;
-	json_t *value;
-	int rc = 0, param = 2;
-	json_object_foreach(fields, key, value) {
-		bool known = false;
-		for (const char *const *c = allowed; *c; c++)
-			known |= strcmp(*c, key) == 0;
-		if (!known) {
-			rc = err_set(e, AIMS_EINVAL, "field %s cannot be stored", key);
-			goto out;
-		}
-		if (buf_addf(&cols, ", %s", key) || buf_addf(&vals, ", ?%d", param++)) {
-			rc = err_set(e, AIMS_ETOOBIG, "too many fields");
-			goto out;
-		}
-	}
-	if (buf_addf(&sql, "INSERT INTO %s(created_at, updated_at%s) VALUES (?1, ?1%s)", table,
-		     buf_str(&cols), buf_str(&vals))) {
-		rc = err_set(e, AIMS_ETOOBIG, "too many fields");
-		goto out;
-	}
-	if (!(st = sq_prepare(s, buf_str(&sql), e))) {
-		rc = AIMS_ESTORE;
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	param = 2;
-	json_object_foreach(fields, key, value)
-		sq_bind_json(st, param++, value);
-	rc = sq_step_done(s, st, unique_field, unique_message, e);
-	if (!rc)
-		*id_out = sqlite3_last_insert_rowid(s->db);
-out:
-	sqlite3_finalize(st);
-	buf_release(&cols);
-	buf_release(&vals);
-	buf_release(&sql);
-	return rc;
-}
-
 int sq_soa_list(struct store *base, int64_t org_id, const char *catalog_id, json_t **out,
 		struct err *e)
 {
@@ -115,7 +68,7 @@ int sq_soa_get(struct store *base, int64_t org_id, const char *catalog_id, const
 int sq_soa_create(struct store *base, json_t *fields, const char *now, int64_t *id_out,
 		  struct err *e)
 {
-	return insert_row((struct sq_db *)base, "soa_entries", soa_create_columns, fields, now,
+	return sq_insert((struct sq_db *)base, "soa_entries", soa_create_columns, fields, now,
 			  "control_id", "this control already has an entry here", id_out, e);
 }
 
@@ -198,7 +151,7 @@ int sq_assessment_get(struct store *base, int64_t system_id, const char *catalog
 int sq_assessment_create(struct store *base, json_t *fields, const char *now, int64_t *id_out,
 			 struct err *e)
 {
-	return insert_row((struct sq_db *)base, "assessments", assessment_create_columns, fields, now,
+	return sq_insert((struct sq_db *)base, "assessments", assessment_create_columns, fields, now,
 			  "requirement", "this requirement already has an assessment here", id_out, e);
 }
 

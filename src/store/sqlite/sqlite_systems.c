@@ -25,50 +25,10 @@ static const char *const system_columns[] = {
 	"JOIN users u ON u.id = s.owner_user_id"
 
 int sq_system_create(struct store *base, json_t *fields, const char *now, int64_t *id_out,
-			struct err *e)
+		     struct err *e)
 {
-	struct sq_db *s = (struct sq_db *)base;
-	struct buf cols = BUF_INIT(1024), vals = BUF_INIT(1024), sql = BUF_INIT(4096);
-	int rc = 0, param = 2;
-	const char *key;
-	json_t *value;
-	sqlite3_stmt *st = NULL;
-	json_object_foreach(fields, key, value) {
-		bool known = false;
-		for (const char *const *c = system_columns; *c; c++)
-			known |= strcmp(*c, key) == 0;
-		if (!known) {
-			rc = err_set(e, AIMS_EINVAL, "field %s cannot be stored", key);
-			goto out;
-		}
-		if (buf_addf(&cols, ", %s", key) || buf_addf(&vals, ", ?%d", param++)) {
-			rc = err_set(e, AIMS_ETOOBIG, "too many fields");
-			goto out;
-		}
-	}
-	if (buf_addf(&sql, "INSERT INTO systems(created_at, updated_at%s) VALUES (?1, ?1%s)",
-		     buf_str(&cols), buf_str(&vals))) {
-		rc = err_set(e, AIMS_ETOOBIG, "too many fields");
-		goto out;
-	}
-	st = sq_prepare(s, buf_str(&sql), e);
-	if (!st) {
-		rc = AIMS_ESTORE;
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	param = 2;
-	json_object_foreach(fields, key, value)
-		sq_bind_json(st, param++, value);
-	rc = sq_step_done(s, st, "name", "an AI system with this name already exists in this organisation", e);
-	if (!rc)
-		*id_out = sqlite3_last_insert_rowid(s->db);
-out:
-	sqlite3_finalize(st);
-	buf_release(&cols);
-	buf_release(&vals);
-	buf_release(&sql);
-	return rc;
+	return sq_insert((struct sq_db *)base, "systems", system_columns, fields, now, "name",
+			 "an AI system with this name already exists in this organisation", id_out, e);
 }
 
 int sq_system_get(struct store *base, int64_t id, json_t **out, struct err *e)

@@ -193,6 +193,49 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
+int sq_insert(struct sq_db *s, const char *table, const char *const *allowed,
+	      json_t *fields, const char *now, const char *unique_field, const char *unique_message,
+	      int64_t *id_out, struct err *e)
+{
+	struct buf cols = BUF_INIT(1024), vals = BUF_INIT(1024), sql = BUF_INIT(4096);
+	sqlite3_stmt *st = NULL;
+	const char *key;
+	json_t *value;
+	int rc = 0, param = 2;
+	json_object_foreach(fields, key, value) {
+		if (!in_list(allowed, key)) {
+			rc = err_set(e, AIMS_EINVAL, "field %s cannot be stored", key);
+			goto out;
+		}
+		if (buf_addf(&cols, ", %s", key) || buf_addf(&vals, ", ?%d", param++)) {
+			rc = err_set(e, AIMS_ETOOBIG, "too many fields");
+			goto out;
+		}
+	}
+	if (buf_addf(&sql, "INSERT INTO %s(created_at, updated_at%s) VALUES (?1, ?1%s)", table,
+		     buf_str(&cols), buf_str(&vals))) {
+		rc = err_set(e, AIMS_ETOOBIG, "too many fields");
+		goto out;
+	}
+	if (!(st = sq_prepare(s, buf_str(&sql), e))) {
+		rc = AIMS_ESTORE;
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	param = 2;
+	json_object_foreach(fields, key, value)
+		sq_bind_json(st, param++, value);
+	rc = sq_step_done(s, st, unique_field, unique_message, e);
+	if (!rc)
+		*id_out = sqlite3_last_insert_rowid(s->db);
+out:
+	sqlite3_finalize(st);
+	buf_release(&cols);
+	buf_release(&vals);
+	buf_release(&sql);
+	return rc;
+}
+
 int sq_update(struct sq_db *s, const char *table, const char *const *allowed, int64_t id,
 	      json_t *fields, bool versioned, int64_t expected_version, const char *now,
 	      struct err *e)

@@ -54,6 +54,14 @@ void sq_bind_json(sqlite3_stmt *st, int index, json_t *value);
 int sq_update(struct sq_db *s, const char *table, const char *const *allowed, int64_t id,
 	      json_t *fields, bool versioned, int64_t expected_version, const char *now,
 	      struct err *e);
+/*
+ * INSERT INTO table(created_at, updated_at, <fields>) VALUES (now, now, ...); field
+ * names must be in `allowed`. A unique-key clash is AIMS_ECONFLICT with a field error
+ * on unique_field. *id_out is the new row's id.
+ */
+int sq_insert(struct sq_db *s, const char *table, const char *const *allowed, json_t *fields,
+	      const char *now, const char *unique_field, const char *unique_message,
+	      int64_t *id_out, struct err *e);
 /* Appends " AND (col LIKE ?N || '%' OR ...)" for a limited scope; nothing when all. */
 int sq_scope_clause(struct buf *sql, const struct store_scope *scope, const char *column,
 		    int first_param);
