@@ -33,45 +33,9 @@
 
 /* ---- shared helpers ---- */
 
-static void today(char out[11])
-{
-	char now[CLOCK_ISO_LEN];
-	clock_now_iso(now);
-	memcpy(out, now, 10);
-	out[10] = '\0';
-}
-
 static json_t *text_pair(const struct catalog_text *t)
 {
 	return json_pack("{s:s? s:s?}", "ko", t->ko, "en", t->en);
-}
-
-/* The organisation if the actor may see it (with its path); else AIMS_ENOTFOUND. */
-static int load_org(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e)
-{
-	int rc = store_org_get(s, org_id, out, e);
-	if (rc)
-		return rc == AIMS_ENOTFOUND ? err_set(e, AIMS_ENOTFOUND, "no such organisation") : rc;
-	if (!actor_can_see(a, json_string_value(json_object_get(*out, "path")))) {
-		json_decref(*out);
-		*out = NULL;
-		return err_set(e, AIMS_ENOTFOUND, "no such organisation");
-	}
-	return 0;
-}
-
-/* The system if the actor may see it (org_path kept for rights); else AIMS_ENOTFOUND. */
-static int load_system(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e)
-{
-	int rc = store_system_get(s, id, out, e);
-	if (rc)
-		return rc;
-	if (!actor_can_see(a, json_string_value(json_object_get(*out, "org_path")))) {
-		json_decref(*out);
-		*out = NULL;
-		return err_set(e, AIMS_ENOTFOUND, "no such AI system");
-	}
-	return 0;
 }
 
 static bool holds_role_on(struct store *s, int64_t user_id, const char *org_path, struct err *e)
@@ -149,7 +113,7 @@ int svc_soa_get(struct store *s, const struct actor *a, int64_t org_id, const ch
 	json_t *org = NULL, *rows = NULL, *items = json_array(), *all = json_array();
 	char date[11];
 	*out = NULL;
-	today(date);
+	svc_today(date);
 	int rc = soa_catalog(&c, e);
 	if (!rc && status && *status && !vocab_has(&vocab_soa_status, status) && strcmp(status, "excluded") &&
 	    strcmp(status, "overdue")) {
@@ -158,7 +122,7 @@ int svc_soa_get(struct store *s, const struct actor *a, int64_t org_id, const ch
 		rc = err_set(e, AIMS_EBADREQ, "invalid query parameters");
 	}
 	if (!rc)
-		rc = load_org(s, a, org_id, &org, e);
+		rc = svc_load_org(s, a, org_id, &org, e);
 	if (!rc)
 		rc = store_soa_list(s, org_id, c->id, &rows, e);
 	if (rc)
@@ -221,7 +185,7 @@ static int soa_set_once(struct store *s, const struct actor *a, int64_t org_id, 
 	int64_t id = 0;
 	*out = NULL;
 	clock_now_iso(now);
-	today(date);
+	svc_today(date);
 	int rc = soa_catalog(&c, e);
 	if (!rc)
 		rc = soa_control(c, control_id, &req, e);
@@ -229,7 +193,7 @@ static int soa_set_once(struct store *s, const struct actor *a, int64_t org_id, 
 		return rc;
 	if ((rc = store_tx_begin(s, e)))
 		return rc;
-	if ((rc = load_org(s, a, org_id, &org, e)))
+	if ((rc = svc_load_org(s, a, org_id, &org, e)))
 		goto out;
 	const char *path = json_string_value(json_object_get(org, "path"));
 	if (!(actor_rights_on(a, path) & RIGHT_SYSTEM_EDIT_ANY)) {
@@ -311,14 +275,14 @@ int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const 
 	json_t *org = NULL, *entry = NULL, *history = NULL;
 	char date[11];
 	*out = NULL;
-	today(date);
+	svc_today(date);
 	int rc = soa_catalog(&c, e);
 	if (!rc)
 		rc = soa_control(c, control_id, &req, e);
 	if (!rc)
 		rc = svc_catalogs_builtin(&set, e);
 	if (!rc)
-		rc = load_org(s, a, org_id, &org, e);
+		rc = svc_load_org(s, a, org_id, &org, e);
 	if (rc)
 		goto out;
 	rc = store_soa_get(s, org_id, c->id, control_id, &entry, e);
@@ -466,7 +430,7 @@ int svc_framework_list(struct store *s, const struct actor *a, int64_t system_id
 {
 	json_t *sys = NULL;
 	*out = NULL;
-	int rc = load_system(s, a, system_id, &sys, e);
+	int rc = svc_load_system(s, a, system_id, &sys, e);
 	if (!rc)
 		rc = framework_view(s, sys, out, e);
 	if (!rc)
@@ -517,7 +481,7 @@ static int framework_set_once(struct store *s, const struct actor *a, int64_t sy
 	}
 	if ((rc = store_tx_begin(s, e)))
 		goto done;
-	if ((rc = load_system(s, a, system_id, &sys, e)))
+	if ((rc = svc_load_system(s, a, system_id, &sys, e)))
 		goto out;
 	if (!svc_system_can_edit(a, sys)) {
 		rc = err_set(e, AIMS_EFORBIDDEN, "your role does not allow changing this AI system");
@@ -622,7 +586,7 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 	*out = NULL;
 	int rc = svc_catalogs_builtin(&set, e);
 	if (!rc)
-		rc = load_system(s, a, system_id, &sys, e);
+		rc = svc_load_system(s, a, system_id, &sys, e);
 	if (rc)
 		goto out;
 	if (!catalog_id || !*catalog_id) {
@@ -686,7 +650,7 @@ static int assessment_set_once(struct store *s, const struct actor *a, int64_t s
 	int64_t id = 0;
 	*out = NULL;
 	clock_now_iso(now);
-	today(date);
+	svc_today(date);
 	const char *catalog_id = json_string_value(json_object_get(input, "catalog"));
 	const char *requirement_id = json_string_value(json_object_get(input, "requirement"));
 	int rc = svc_catalogs_builtin(&set, e);
@@ -713,7 +677,7 @@ static int assessment_set_once(struct store *s, const struct actor *a, int64_t s
 		json_decref(fields);
 		return rc;
 	}
-	if ((rc = load_system(s, a, system_id, &sys, e)))
+	if ((rc = svc_load_system(s, a, system_id, &sys, e)))
 		goto out;
 	if (!svc_system_can_edit(a, sys)) {
 		rc = err_set(e, AIMS_EFORBIDDEN, "your role does not allow assessing this AI system");
@@ -792,7 +756,7 @@ int svc_assessment_history(struct store *s, const struct actor *a, int64_t syste
 {
 	json_t *sys = NULL, *row = NULL;
 	*out = NULL;
-	int rc = load_system(s, a, system_id, &sys, e);
+	int rc = svc_load_system(s, a, system_id, &sys, e);
 	json_decref(sys);
 	if (rc)
 		return rc;

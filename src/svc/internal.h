@@ -47,6 +47,13 @@ bool svc_retry(int rc, int *attempt, struct err *e);
  * guarding ' so spreadsheets never run it as a formula). */
 int svc_csv_cell(struct buf *b, const char *text);
 
+/* Today's date (UTC) as YYYY-MM-DD. */
+void svc_today(char out[11]);
+/* The organisation (with its path) if the actor may see it; else AIMS_ENOTFOUND. */
+int svc_load_org(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e);
+/* The system (org_path kept for rights) if the actor may see it; else AIMS_ENOTFOUND. */
+int svc_load_system(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+
 /* Returns rc after rolling back when rc is an error; for `goto out` paths. */
 int svc_finish(struct store *s, int rc, struct err *e);
 
