@@ -158,7 +158,9 @@ out:
 
 void blob_writer_abort(struct blob_writer *w)
 {
-	if (w->fd >= 0)
+	/* A zeroed writer (fd 0, nothing begun) owns no descriptor: never close stdin.
+	 * A begun writer has its temporary path or its digest until it ends. */
+	if (w->fd >= 0 && (w->tmp_path[0] || w->digest))
 		close(w->fd);
 	w->fd = -1;
 	if (w->tmp_path[0])

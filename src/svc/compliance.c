@@ -110,21 +110,24 @@ int svc_soa_get(struct store *s, const struct actor *a, int64_t org_id, const ch
 		json_t **out, struct err *e)
 {
 	const struct catalog *c = NULL;
-	json_t *org = NULL, *rows = NULL, *items = json_array(), *all = json_array();
+	json_t *org = NULL, *rows = NULL, *items = json_array(), *all = json_array(), *evidence = NULL;
 	char date[11];
 	*out = NULL;
 	svc_today(date);
 	int rc = soa_catalog(&c, e);
 	if (!rc && status && *status && !vocab_has(&vocab_soa_status, status) && strcmp(status, "excluded") &&
-	    strcmp(status, "overdue")) {
+	    strcmp(status, "overdue") && strcmp(status, "no_evidence") && strcmp(status, "expired_evidence")) {
 		err_field_code(e, 0, "status", "choice", -1,
-			       "must be not_started, planned, partial, implemented, excluded or overdue");
+			       "must be not_started, planned, partial, implemented, excluded, overdue, no_evidence "
+			       "or expired_evidence");
 		rc = err_set(e, AIMS_EBADREQ, "invalid query parameters");
 	}
 	if (!rc)
 		rc = svc_load_org(s, a, org_id, &org, e);
 	if (!rc)
 		rc = store_soa_list(s, org_id, c->id, &rows, e);
+	if (!rc)
+		rc = svc_evidence_by_requirement(s, org_id, 0, c->id, date, &evidence, e);
 	if (rc)
 		goto out;
 	/* Rows come in control_id order; look each control up by id. */
@@ -140,10 +143,15 @@ int svc_soa_get(struct store *s, const struct actor *a, int64_t org_id, const ch
 		json_t *stored = json_object_get(by_id, req->id);
 		json_t *entry = stored ? json_deep_copy(stored) : soa_default(c, req->id);
 		soa_decorate(entry, c, req, date);
+		svc_evidence_mark(entry, evidence, req->id);
 		json_array_append(all, entry);
+		const char *ev_state = json_string_value(json_object_get(entry, "evidence_state"));
+		bool applies = json_is_true(json_object_get(entry, "applicable"));
 		bool keep = !status || !*status ||
 			    (!strcmp(status, "excluded") ? json_is_false(json_object_get(entry, "applicable"))
 			     : !strcmp(status, "overdue") ? json_is_true(json_object_get(entry, "overdue"))
+			     : !strcmp(status, "no_evidence") ? applies && !strcmp(ev_state, "none")
+			     : !strcmp(status, "expired_evidence") ? applies && !strcmp(ev_state, "expired")
 							   : json_is_true(json_object_get(entry, "applicable")) &&
 								     !strcmp(status, json_string_value(json_object_get(entry, "status"))));
 		if (keep)
@@ -162,6 +170,7 @@ out:
 	json_decref(rows);
 	json_decref(items);
 	json_decref(all);
+	json_decref(evidence);
 	return rc;
 }
 
@@ -272,7 +281,7 @@ int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const 
 	const struct catalog *c = NULL;
 	const struct catalog_requirement *req = NULL;
 	const struct catalog_set *set = NULL;
-	json_t *org = NULL, *entry = NULL, *history = NULL;
+	json_t *org = NULL, *entry = NULL, *history = NULL, *evidence = NULL;
 	char date[11];
 	*out = NULL;
 	svc_today(date);
@@ -297,6 +306,11 @@ int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const 
 	if (id > 0 && (rc = store_change_list(s, "soa", id, 1000, &history, e)))
 		goto out;
 	soa_decorate(entry, c, req, date);
+	if ((rc = svc_evidence_by_requirement(s, org_id, 0, c->id, date, &evidence, e)))
+		goto out;
+	svc_evidence_mark(entry, evidence, control_id);
+	json_t *items = json_object_get(json_object_get(evidence, control_id), "items");
+	json_object_set_new(entry, "evidence", items ? json_incref(items) : json_array());
 	json_object_set_new(entry, "org_id", json_integer(org_id));
 	json_object_set_new(entry, "description", text_pair(&req->description));
 	json_object_set_new(entry, "links", catalog_set_links(set, c->id, control_id));
@@ -310,6 +324,7 @@ out:
 	json_decref(org);
 	json_decref(entry);
 	json_decref(history);
+	json_decref(evidence);
 	return rc;
 }
 
@@ -581,7 +596,8 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 {
 	const struct catalog_set *set = NULL;
 	const struct catalog *c = NULL;
-	json_t *sys = NULL, *rows = NULL, *items = json_array(), *by_status = json_object();
+	json_t *sys = NULL, *rows = NULL, *items = json_array(), *by_status = json_object(), *evidence = NULL;
+	char date[11];
 	bool chosen = false;
 	*out = NULL;
 	int rc = svc_catalogs_builtin(&set, e);
@@ -604,6 +620,9 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 	}
 	if ((rc = store_assessment_list(s, system_id, catalog_id, &rows, e)))
 		goto out;
+	svc_today(date);
+	if ((rc = svc_evidence_by_requirement(s, 0, system_id, catalog_id, date, &evidence, e)))
+		goto out;
 	for (int i = 0; vocab_assessment_status.codes[i]; i++)
 		json_object_set_new(by_status, vocab_assessment_status.codes[i], json_integer(0));
 	json_t *by_id = json_object();
@@ -620,6 +639,7 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 		json_object_set_new(entry, "kind", json_string(req->kind));
 		json_object_set_new(entry, "parent", req->parent ? json_string(req->parent) : json_null());
 		json_object_set_new(entry, "title", text_pair(&req->title));
+		svc_evidence_mark(entry, evidence, req->id);
 		json_t *n = json_object_get(by_status, json_string_value(json_object_get(entry, "status")));
 		if (n)
 			json_integer_set(n, json_integer_value(n) + 1);
@@ -636,6 +656,7 @@ out:
 	json_decref(rows);
 	json_decref(items);
 	json_decref(by_status);
+	json_decref(evidence);
 	return rc;
 }
 

@@ -639,3 +639,54 @@ out:
 	json_decref(unreferenced);
 	return rc;
 }
+
+/* ---- evidence as seen from the SoA, assessments and the gap analysis ---- */
+
+int svc_evidence_by_requirement(struct store *s, int64_t org_id, int64_t system_id, const char *catalog_id,
+				const char *today, json_t **out, struct err *e)
+{
+	json_t *rows = NULL;
+	*out = NULL;
+	int rc = store_evidence_on_requirements(s, org_id, system_id, catalog_id, &rows, e);
+	if (rc)
+		return rc;
+	json_t *map = json_object();
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		const char *req = json_string_value(json_object_get(row, "requirement_id"));
+		json_t *slot = json_object_get(map, req);
+		if (!slot) {
+			slot = json_pack("{si si s[]}", "valid", 0, "expired", 0, "items");
+			json_object_set_new(map, req, slot);
+		}
+		json_t *items = json_object_get(slot, "items");
+		bool seen = false;
+		size_t k;
+		json_t *it;
+		json_array_foreach(items, k, it)
+			seen |= json_equal(json_object_get(it, "id"), json_object_get(row, "evidence_id"));
+		if (seen) /* linked twice (with and without a system): counted once */
+			continue;
+		const char *state = evidence_state(json_string_value(json_object_get(row, "valid_until")), today);
+		const char *count = strcmp(state, "expired") ? "valid" : "expired";
+		json_object_set_new(slot, count, json_integer(json_integer_value(json_object_get(slot, count)) + 1));
+		json_array_append_new(items, json_pack("{sO sO sO ss}", "id", json_object_get(row, "evidence_id"), "title",
+						       json_object_get(row, "title"), "valid_until",
+						       json_object_get(row, "valid_until"), "state", state));
+	}
+	json_decref(rows);
+	*out = map;
+	return 0;
+}
+
+void svc_evidence_mark(json_t *entry, json_t *map, const char *requirement_id)
+{
+	json_t *slot = json_object_get(map, requirement_id);
+	json_int_t valid = json_integer_value(json_object_get(slot, "valid"));
+	json_int_t expired = json_integer_value(json_object_get(slot, "expired"));
+	json_object_set_new(entry, "evidence_valid", json_integer(valid));
+	json_object_set_new(entry, "evidence_expired", json_integer(expired));
+	json_object_set_new(entry, "evidence_state",
+			    json_string(valid ? "valid" : expired ? "expired" : "none"));
+}

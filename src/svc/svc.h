@@ -223,6 +223,27 @@ int svc_evidence_open(struct store *s, const struct actor *a, const struct svc_e
 int svc_evidence_verify(struct store *s, const struct svc_evidence_config *cfg, json_t **report,
 			struct err *e);
 
+/* ---- gap analysis (svc/gap.c) ---- */
+/*
+ * The gap analysis of an organisation (readers of the organisation):
+ * {org_id, org_name, today,
+ *  soa: {catalog_id, catalog_version, summary (as svc_soa_get), groups: [{id, title,
+ *        applicable, excluded, by_status, no_evidence, expired_evidence}]},
+ *  frameworks: [{catalog_id, title, systems, requirements, applicable, by_status, met,
+ *        met_share, no_evidence, expired_evidence}]  (assessments of the active systems
+ *        of the organisation and those below it),
+ *  orgs: [{org_id, name, path, depth, soa: summary, assessments: counter|null}]  (this
+ *        organisation and every visible one below it; assessments of its own systems),
+ *  truncated: more systems than one analysis reads}.
+ */
+int svc_gap(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e);
+/* The assessment rows behind a number: kind is all, applicable, no_evidence,
+ * expired_evidence or an assessment status. {org_id, org_name, catalog_id, catalog_title,
+ * kind, items: [{system_id, system_name, org_name, requirement_id, title, status,
+ * evidence_state, assessed_on}], truncated}. Bad catalog/kind: AIMS_EBADREQ. */
+int svc_gap_items(struct store *s, const struct actor *a, int64_t org_id, const char *catalog_id, const char *kind,
+		  json_t **out, struct err *e);
+
 /* ---- fairness testing (svc/fair.c) ---- */
 
 /*
