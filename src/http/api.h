@@ -25,5 +25,7 @@ void api_soa_export(struct http_request *r, struct http_response *res, const cha
 json_t *api_evidence_form_input(struct http_request *r);
 bool api_evidence_upload_refused(struct http_request *r, struct http_response *res);
 void api_evidence_send_file(struct http_request *r, struct http_response *res, int64_t id);
+/* Runs the fairness test of a streamed multipart form on system r->ids[0] (svc_fair_attach). */
+int api_fair_attach(struct http_request *r, json_t **out, struct err *e);
 
 #endif

@@ -181,3 +181,66 @@ HANDLER(api_evidence_link_delete)
 		http_text(res, 204, NULL, "", 0);
 	err_release(&e);
 }
+
+/* The fairness test fields of a multipart form (the names of `aims fair`'s options). */
+static void fair_request_from_form(struct http_request *r, struct svc_fair_request *q)
+{
+	memset(q, 0, sizeof *q);
+	q->y_true = http_form(r, "y-true");
+	q->y_pred = http_form(r, "y-pred");
+	q->sensitive = http_form(r, "sensitive");
+	q->score = http_form(r, "score");
+	q->positive = http_form(r, "positive");
+	q->negative = http_form(r, "negative");
+	q->thresholds = http_form(r, "thresholds");
+	q->bootstrap = http_form(r, "bootstrap");
+	q->seed = http_form(r, "seed");
+	q->confidence = http_form(r, "confidence");
+	/* Empty optional fields of an HTML form mean "not given". */
+	const char **optional[] = { &q->score, &q->positive, &q->negative, &q->thresholds, &q->bootstrap, &q->seed,
+				    &q->confidence };
+	for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++)
+		if (*optional[i] && !**optional[i])
+			*optional[i] = NULL;
+	const char *skip = http_form(r, "skip-bad-rows");
+	q->skip_bad_rows = skip && (!strcmp(skip, "1") || !strcmp(skip, "true") || !strcmp(skip, "on"));
+}
+
+int api_fair_attach(struct http_request *r, json_t **out, struct err *e)
+{
+	struct svc_fair_request q;
+	if (r->upload_extra) {
+		err_field_code(e, 0, "file", "one_file", -1, "send exactly one file, in the part named \"file\"");
+		return err_set(e, AIMS_EINVAL, "unexpected file part");
+	}
+	if (r->upload_err.code)
+		return err_set(e, r->upload_err.code, "%s", r->upload_err.message);
+	fair_request_from_form(r, &q);
+	return svc_fair_attach(r->store, &r->actor, &r->config->evidence, r->ids[0], &q, http_form(r, "title"),
+			       r->evidence_upload, out, e);
+}
+
+HANDLER(api_fair_run_create)
+{
+	struct err e = ERR_INIT;
+	json_t *out = NULL;
+	if (api_fair_attach(r, &out, &e)) {
+		http_problem_err(res, &e);
+	} else {
+		http_header_add(res, "Location", "/api/v1/evidence/%lld",
+				(long long)json_integer_value(json_object_get(json_object_get(out, "evidence"), "id")));
+		http_json(res, 201, out);
+	}
+	err_release(&e);
+}
+
+HANDLER(api_evidence_report)
+{
+	struct err e = ERR_INIT;
+	json_t *out = NULL;
+	if (svc_fair_report(r->store, &r->actor, &r->config->evidence, r->ids[0], &out, &e))
+		http_problem_err(res, &e);
+	else
+		http_json(res, 200, out);
+	err_release(&e);
+}

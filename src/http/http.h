@@ -61,6 +61,7 @@ struct http_response {
 	int header_count;
 	bool cacheable;           /* static assets; everything else is no-store */
 	bool sandbox;             /* downloads: CSP sandbox, nothing of ours runs in it */
+	bool sandbox_styles;      /* with sandbox: inline <style> allowed (generated reports) */
 	int file_fd;              /* > 0: send this open file (closed by the server) ... */
 	unsigned long long file_size; /* ... of this many bytes instead of body */
 };

@@ -125,7 +125,9 @@ static void add_security_headers(struct MHD_Response *mr, const struct http_resp
 {
 	/* A download never runs as a page of ours, whatever a browser guesses it is. */
 	if (res->sandbox)
-		MHD_add_response_header(mr, "Content-Security-Policy", "sandbox; default-src 'none'");
+		MHD_add_response_header(mr, "Content-Security-Policy",
+					res->sandbox_styles ? "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+							    : "sandbox; default-src 'none'");
 	else
 		MHD_add_response_header(mr, "Content-Security-Policy",
 					"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

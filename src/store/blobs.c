@@ -156,6 +156,24 @@ out:
 	return rc;
 }
 
+int blob_writer_peek(struct blob_writer *w, char hex[BLOB_HEX], const char **path, struct err *e)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dn = 0;
+	if (!w->digest || w->fd < 0)
+		return err_set(e, AIMS_EINVAL, "no upload in progress");
+	EVP_MD_CTX *copy = EVP_MD_CTX_new();
+	if (!copy || EVP_MD_CTX_copy_ex(copy, w->digest) != 1) {
+		EVP_MD_CTX_free(copy);
+		return err_set(e, AIMS_ENOMEM, "cannot copy the digest");
+	}
+	EVP_DigestFinal_ex(copy, d, &dn);
+	EVP_MD_CTX_free(copy);
+	to_hex(d, dn, hex);
+	*path = w->tmp_path;
+	return 0;
+}
+
 void blob_writer_abort(struct blob_writer *w)
 {
 	/* A zeroed writer (fd 0, nothing begun) owns no descriptor: never close stdin.

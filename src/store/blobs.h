@@ -38,6 +38,9 @@ int blob_writer_begin(struct blob_writer *w, const char *dir, uint64_t limit, st
 int blob_writer_write(struct blob_writer *w, const void *data, size_t n, struct err *e);
 /* Syncs and moves the file into place; hex receives its SHA-256. Ends the writer. */
 int blob_writer_commit(struct blob_writer *w, char hex[BLOB_HEX], struct err *e);
+/* The SHA-256 of the bytes written so far and the temporary file holding them (valid
+ * until commit or abort), for a caller that reads the upload without keeping it. */
+int blob_writer_peek(struct blob_writer *w, char hex[BLOB_HEX], const char **path, struct err *e);
 /* Drops the file being written (safe to call after commit or on a zeroed writer). */
 void blob_writer_abort(struct blob_writer *w);
 /* Whether hex is 64 lowercase hex digits. */

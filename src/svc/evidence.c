@@ -253,7 +253,7 @@ static int create_once(struct store *s, const struct actor *a, const struct svc_
 	}
 	row = json_deep_copy(fields);
 	json_object_set_new(row, "org_id", json_integer(org_id));
-	json_object_set_new(row, "kind", json_string("file"));
+	json_object_set_new(row, "kind", json_string(u->kind ? u->kind : "file"));
 	json_object_set_new(row, "filename", json_string(u->filename));
 	json_object_set_new(row, "media_type", json_string(u->media_type));
 	json_object_set_new(row, "size_bytes", json_integer((json_int_t)u->writer.size));

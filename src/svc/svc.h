@@ -185,6 +185,7 @@ struct svc_upload {
 	char media_type[128];
 	bool started, committed;
 	char sha256[BLOB_HEX];
+	const char *kind;         /* evidence kind: NULL for "file"; "fair_run" for a test report */
 };
 int svc_upload_begin(struct svc_upload *u, const struct svc_evidence_config *cfg, const char *filename,
 		     const char *media_type, struct err *e);
@@ -222,6 +223,24 @@ int svc_evidence_open(struct store *s, const struct actor *a, const struct svc_e
  * unreferenced: [sha256]}; returns AIMS_EINTEGRITY when anything is missing or altered. */
 int svc_evidence_verify(struct store *s, const struct svc_evidence_config *cfg, json_t **report,
 			struct err *e);
+
+/* ---- fairness test runs kept as evidence (svc/fair_runs.c) ---- */
+/*
+ * Runs the fairness test r (r->path is ignored) on the uploaded CSV csv and keeps the
+ * report as evidence of kind "fair_run" on the AI system: a JSON file holding the
+ * report plus "input" {filename, sha256, size_bytes} and "system_id", linked to the
+ * system. The CSV itself is not kept; its SHA-256 identifies it. Needs the right to
+ * edit the system. title NULL or "": "Fairness test: FILENAME". Problems with the
+ * test are AIMS_EINVAL naming the option (y-true, sensitive, ...) or the line.
+ * *out: {evidence, report}.
+ */
+struct svc_fair_request;
+int svc_fair_attach(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
+		    int64_t system_id, const struct svc_fair_request *r, const char *title, struct svc_upload *csv,
+		    json_t **out, struct err *e);
+/* The report of a fair_run evidence (re-verified like any download). */
+int svc_fair_report(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
+		    int64_t evidence_id, json_t **out, struct err *e);
 
 /* ---- gap analysis (svc/gap.c) ---- */
 /*
