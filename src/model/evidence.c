@@ -29,22 +29,51 @@ static const char *date_of(json_t *fields, json_t *before, const char *field)
 	return json_string_value(json_object_get(before, field));
 }
 
+/*
+ * The date fields of input alone, normalised by the field rules; a date those rules
+ * refuse is left out (it is named already). Used when other fields are wrong, so that
+ * one 422 still names a bad date.
+ */
+static json_t *dates_alone(json_t *input)
+{
+	static const char *const names[] = { "issued_on", "valid_until" };
+	json_t *dates = json_object();
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		json_t *v = json_object_get(input, names[i]), *one = NULL, *norm = NULL;
+		struct err ignored = ERR_INIT;
+		if (!v)
+			continue;
+		one = json_pack("{sO}", names[i], v);
+		if (one && record_validate(&record_evidence, one, RECORD_PATCH, 0, &norm, &ignored) == 0)
+			json_object_update(dates, norm);
+		json_decref(one);
+		json_decref(norm);
+		err_release(&ignored);
+	}
+	return dates;
+}
+
 int evidence_validate(json_t *input, enum record_mode mode, json_t *before, json_t **fields,
 		      struct err *e)
 {
 	size_t errors = err_field_count(e);
 	int rc = record_validate(&record_evidence, input, mode, 0, fields, e);
-	if (rc)
+	if (rc && rc != AIMS_EINVAL)
 		return rc;
-	check_date(*fields, "issued_on", e);
-	check_date(*fields, "valid_until", e);
-	if (err_field_count(e) == errors) {
-		const char *from = date_of(*fields, before, "issued_on");
-		const char *until = date_of(*fields, before, "valid_until");
+	json_t *dates = rc ? dates_alone(input) : json_incref(*fields);
+	if (!dates)
+		return err_set(e, AIMS_ENOMEM, "out of memory");
+	size_t date_errors = err_field_count(e);
+	check_date(dates, "issued_on", e);
+	check_date(dates, "valid_until", e);
+	if (err_field_count(e) == date_errors) {
+		const char *from = date_of(dates, before, "issued_on");
+		const char *until = date_of(dates, before, "valid_until");
 		if (from && until && strcmp(until, from) < 0)
 			err_field_code(e, 0, "valid_until", "before_issued", -1,
 				       "must not be before the issue date (%s)", from);
 	}
+	json_decref(dates);
 	if (err_field_count(e) > errors) {
 		json_decref(*fields);
 		*fields = NULL;
