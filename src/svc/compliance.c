@@ -349,6 +349,45 @@ out:
 	return rc;
 }
 
+int svc_soa_owner_options(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e)
+{
+	struct store_scope everyone = { .all = true };
+	json_t *org = NULL, *users = NULL, *list = json_array();
+	*out = NULL;
+	int rc = load_org(s, a, org_id, &org, e);
+	if (rc)
+		goto out;
+	const char *path = json_string_value(json_object_get(org, "path"));
+	/* Only who may set the owner needs the list; readers get none of the addresses. */
+	if (!(actor_rights_on(a, path) & RIGHT_SYSTEM_EDIT_ANY))
+		goto out;
+	/* One membership query per user: the same test soa_set_once applies, so the page
+	 * offers exactly who the save accepts. Fine for an organisation's few hundred users. */
+	if ((rc = store_user_list(s, &everyone, &users, e)))
+		goto out;
+	size_t i;
+	json_t *u;
+	json_array_foreach(users, i, u) {
+		bool ok = holds_role_on(s, json_integer_value(json_object_get(u, "id")), path, e);
+		if (e->code) {
+			rc = e->code;
+			goto out;
+		}
+		if (ok)
+			json_array_append_new(list, json_pack("{sO sO sO}", "id", json_object_get(u, "id"), "email",
+							      json_object_get(u, "email"), "name", json_object_get(u, "name")));
+	}
+out:
+	if (!rc) {
+		*out = list;
+		list = NULL;
+	}
+	json_decref(list);
+	json_decref(org);
+	json_decref(users);
+	return rc;
+}
+
 static const char *text_in(json_t *pair, const char *locale)
 {
 	const char *t = json_string_value(json_object_get(pair, locale));

@@ -142,6 +142,9 @@ int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const 
  * 0: no check. input: any of applicable, justification, status, owner_user_id, due_date. */
 int svc_soa_set(struct store *s, const struct actor *a, int64_t org_id, const char *control_id,
 		json_t *input, int64_t expected_version, json_t **out, struct err *e);
+/* Who may own an entry of the organisation's SoA ([{id, email, name}]: users with a role
+ * on it or above); empty for actors who may not edit it. */
+int svc_soa_owner_options(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e);
 /* CSV of an svc_soa_get result, titles in locale ("ko" or "en"); formula-guarded. */
 int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct err *e);
 /* The same as an XLSX workbook (report/soa_xlsx.c) in memory; free(*out). */
