@@ -22,14 +22,11 @@
 #include "model/compliance.h"
 #include "model/vocab.h"
 #include "report/soa_xlsx.h"
+#include "report/xlsx.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#define XLSX_MAX ((size_t)64 << 20)
 
 /* ---- shared helpers ---- */
 
@@ -388,12 +385,6 @@ out:
 	return rc;
 }
 
-static const char *text_in(json_t *pair, const char *locale)
-{
-	const char *t = json_string_value(json_object_get(pair, locale));
-	return t ? t : json_string_value(json_object_get(pair, strcmp(locale, "ko") ? "ko" : "en"));
-}
-
 int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct err *e)
 {
 	static const char *const header[] = {
@@ -412,7 +403,7 @@ int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct
 		const char *cells[] = {
 			json_string_value(json_object_get(it, "control_id")),
 			json_string_value(json_object_get(it, "group")),
-			text_in(json_object_get(it, "title"), locale),
+			report_text_in(json_object_get(it, "title"), locale),
 			json_is_true(json_object_get(it, "applicable")) ? "yes" : "no",
 			json_string_value(json_object_get(it, "justification")),
 			json_string_value(json_object_get(it, "status")),
@@ -439,33 +430,7 @@ int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct
 
 int svc_soa_xlsx(json_t *soa, const char *locale, char **out, size_t *len, struct err *e)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	struct buf b = BUF_INIT(XLSX_MAX);
-	*out = NULL;
-	snprintf(path, sizeof path, "%s/aims-soa-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return err_set(e, AIMS_EIO, "cannot create a temporary file: %s", strerror(errno));
-	close(fd);
-	int rc = report_soa_xlsx(soa, locale, path, e);
-	FILE *f = rc ? NULL : fopen(path, "rb");
-	if (!rc && !f)
-		rc = err_set(e, AIMS_EIO, "cannot read %s back: %s", path, strerror(errno));
-	char chunk[16384];
-	size_t n;
-	while (f && !rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (buf_add(&b, chunk, n))
-			rc = err_set(e, AIMS_ETOOBIG, "the workbook is too large");
-	if (f)
-		fclose(f);
-	unlink(path);
-	if (rc) {
-		buf_release(&b);
-		return rc;
-	}
-	*out = buf_detach(&b, len);
-	return 0;
+	return report_xlsx_bytes(report_soa_xlsx, soa, locale, out, len, e);
 }
 
 /* ---- frameworks and assessments ---- */
