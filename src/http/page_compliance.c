@@ -2,8 +2,9 @@
  * page_compliance.c: the Statement of Applicability pages of an organisation (the
  * table grouped by Annex A objective, filters, one control's page with its edit
  * form, crosswalk links and history, CSV and XLSX downloads) and the assessment page
- * of an AI system (framework choice and one form per requirement). Server-rendered,
- * no JavaScript; every form carries _csrf (checked by the server for ROUTE_FORM).
+ * of an AI system (framework choice, one form per requirement, XLSX and CSV downloads).
+ * Server-rendered, no JavaScript; every form carries _csrf (checked by the server for
+ * ROUTE_FORM).
  */
 #include "http/api.h"
 #include "http/web.h"
@@ -249,6 +250,16 @@ out:
 	json_decref(fw);
 	json_decref(list);
 	err_release(&e);
+}
+
+HANDLER(page_assessments_xlsx)
+{
+	api_assessment_export(r, res, "xlsx");
+}
+
+HANDLER(page_assessments_csv)
+{
+	api_assessment_export(r, res, "csv");
 }
 
 static void back_to_assessments(struct http_request *r, struct http_response *res, int rc, struct err *e,

@@ -21,6 +21,7 @@
 #include "svc/catalogs.h"
 #include "model/compliance.h"
 #include "model/vocab.h"
+#include "report/assessment_xlsx.h"
 #include "report/soa_xlsx.h"
 #include "report/xlsx.h"
 
@@ -658,7 +659,9 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 		json_t *stored = json_object_get(by_id, req->id);
 		json_t *entry = stored ? json_deep_copy(stored) : assessment_default(c, system_id, req->id);
 		json_object_set_new(entry, "kind", json_string(req->kind));
+		const struct catalog_requirement *parent = req->parent ? catalog_find_requirement(c, req->parent) : NULL;
 		json_object_set_new(entry, "parent", req->parent ? json_string(req->parent) : json_null());
+		json_object_set_new(entry, "parent_title", parent ? text_pair(&parent->title) : json_null());
 		json_object_set_new(entry, "title", text_pair(&req->title));
 		json_t *n = json_object_get(by_status, json_string_value(json_object_get(entry, "status")));
 		if (n)
@@ -666,7 +669,8 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 		json_array_append_new(items, entry);
 	}
 	json_decref(by_id);
-	*out = json_pack("{sI ss ss so s{sI so} sb so}", "system_id", (json_int_t)system_id, "catalog_id", c->id,
+	*out = json_pack("{sI sO ss ss so s{sI so} sb so}", "system_id", (json_int_t)system_id, "system_name",
+			 json_object_get(sys, "name"), "catalog_id", c->id,
 			 "catalog_version", c->version, "catalog_title", text_pair(&c->title), "summary", "total",
 			 (json_int_t)json_array_size(items), "by_status", by_status, "can_edit",
 			 svc_system_can_edit(a, sys), "items", items);
@@ -677,6 +681,54 @@ out:
 	json_decref(items);
 	json_decref(by_status);
 	return rc;
+}
+
+int svc_assessment_csv(json_t *list, const char *locale, char **out, size_t *len, struct err *e)
+{
+	static const char *const header[] = {
+		"requirement_id", "parent", "kind", "title", "status", "note", "assessor_email", "assessed_on",
+		"catalog_id", "catalog_version", "updated_at", NULL,
+	};
+	struct buf b = BUF_INIT((size_t)1 << 26);
+	int rc = buf_add(&b, "\xEF\xBB\xBF", 3); /* BOM: spreadsheets then read Korean as UTF-8 */
+	for (int i = 0; header[i] && !rc; i++)
+		rc = (i && buf_addch(&b, ',')) || svc_csv_cell(&b, header[i]);
+	if (!rc)
+		rc = buf_addstr(&b, "\r\n");
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(list, "items"), i, it) {
+		if (rc)
+			break;
+		const char *cells[] = {
+			json_string_value(json_object_get(it, "requirement_id")),
+			json_string_value(json_object_get(it, "parent")),
+			json_string_value(json_object_get(it, "kind")),
+			report_text_in(json_object_get(it, "title"), locale),
+			json_string_value(json_object_get(it, "status")),
+			json_string_value(json_object_get(it, "note")),
+			json_string_value(json_object_get(it, "assessor_email")),
+			json_string_value(json_object_get(it, "assessed_on")),
+			json_string_value(json_object_get(list, "catalog_id")),
+			json_string_value(json_object_get(it, "catalog_version")),
+			json_string_value(json_object_get(it, "updated_at")),
+		};
+		for (size_t k = 0; k < sizeof cells / sizeof cells[0] && !rc; k++)
+			rc = (k && buf_addch(&b, ',')) || svc_csv_cell(&b, cells[k]);
+		if (!rc)
+			rc = buf_addstr(&b, "\r\n");
+	}
+	if (rc) {
+		buf_release(&b);
+		return err_set(e, AIMS_ETOOBIG, "the export is too large");
+	}
+	*out = buf_detach(&b, len);
+	return 0;
+}
+
+int svc_assessment_xlsx(json_t *list, const char *locale, char **out, size_t *len, struct err *e)
+{
+	return report_xlsx_bytes(report_assessment_xlsx, list, locale, out, len, e);
 }
 
 static int assessment_set_once(struct store *s, const struct actor *a, int64_t system_id, json_t *input,

@@ -157,9 +157,15 @@ int svc_framework_list(struct store *s, const struct actor *a, int64_t system_id
 int svc_framework_set(struct store *s, const struct actor *a, int64_t system_id, json_t *input,
 		      json_t **out, struct err *e);
 /* The system's assessment against one chosen framework, one item per assessable
- * (leaf) requirement: {system_id, catalog_id, catalog_version, summary, can_edit, items}. */
+ * (leaf) requirement: {system_id, system_name, catalog_id, catalog_version, catalog_title,
+ * summary, can_edit, items: [{requirement_id, kind, parent, parent_title, title, status,
+ * note, assessor_email, assessed_on, version, ...}]}. */
 int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_id, const char *catalog_id,
 			json_t **out, struct err *e);
+/* CSV of an svc_assessment_list result, titles in locale ("ko" or "en"); formula-guarded. */
+int svc_assessment_csv(json_t *list, const char *locale, char **out, size_t *len, struct err *e);
+/* The same as an XLSX workbook (report/assessment_xlsx.c) in memory; free(*out). */
+int svc_assessment_xlsx(json_t *list, const char *locale, char **out, size_t *len, struct err *e);
 /* input: {catalog, requirement, status?, note?, assessed_on?}; the assessor is the actor. */
 int svc_assessment_set(struct store *s, const struct actor *a, int64_t system_id, json_t *input,
 		       int64_t expected_version, json_t **out, struct err *e);
