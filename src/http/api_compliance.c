@@ -1,8 +1,9 @@
 /*
  * api_compliance.c: /api/v1/orgs/{id}/soa (the Statement of Applicability, its CSV
  * and XLSX exports, one control's entry) and /api/v1/systems/{id}/frameworks and
- * /assessments (with its .xlsx and .csv exports). Handlers translate HTTP to svc calls and svc errors to problem
- * documents; the rules live in svc/compliance.c and model/compliance.c.
+ * /assessments (with its .xlsx and .csv exports). Handlers translate HTTP to svc calls
+ * and svc errors to problem documents; the rules live in svc/compliance.c and
+ * model/compliance.c.
  */
 #include "http/api.h"
 
@@ -58,7 +59,8 @@ static void safe_name_part(const char *in, char *out, size_t n)
 	size_t k = 0;
 	for (; in && in[k] && k + 1 < n; k++) {
 		char c = in[k];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+			  c == '-';
 		out[k] = ok ? c : '_';
 	}
 	out[k] = '\0';
