@@ -65,8 +65,8 @@ HANDLER(page_soa)
 		json_array_append(json_object_get(current, "items"), it);
 	}
 	json_t *filters = status_options(r->locale, status);
-	static const char *const extra[] = { "excluded", "overdue" };
-	for (int k = 0; k < 2; k++) {
+	static const char *const extra[] = { "excluded", "overdue", "no_evidence", "expired_evidence" };
+	for (int k = 0; k < 4; k++) {
 		char key[48];
 		snprintf(key, sizeof key, "soa.filter_%s", extra[k]);
 		json_array_append_new(filters, json_pack("{ss ss sb}", "value", extra[k], "label", web_string(r->locale, key),
@@ -140,6 +140,12 @@ static void control_page(struct http_request *r, struct http_response *res, int 
 		char key[64];
 		snprintf(key, sizeof key, "soa.relation_%s", json_string_value(json_object_get(link, "relation")));
 		json_object_set_new(link, "relation_label", json_string(web_string(r->locale, key)));
+	}
+	json_t *ev;
+	json_array_foreach(json_object_get(entry, "evidence"), i, ev) {
+		char key[48];
+		snprintf(key, sizeof key, "evidence.state_%s", json_string_value(json_object_get(ev, "state")));
+		json_object_set_new(ev, "state_label", json_string(web_string(r->locale, key)));
 	}
 	json_t *h;
 	json_array_foreach(json_object_get(entry, "history"), i, h) {

@@ -34,10 +34,13 @@ int compliance_soa_validate(json_t *input, json_t *before, json_t **fields, stru
 int compliance_assessment_validate(json_t *input, json_t **fields, struct err *e);
 
 /*
- * Summary of SoA entries (each with applicable, status, due_date) as of today
- * (YYYY-MM-DD): {total, applicable, not_applicable, by_status: {code: n}, overdue},
+ * Summary of SoA entries (each with applicable, status, due_date and, when known,
+ * evidence_state) as of today (YYYY-MM-DD): {total, applicable, not_applicable,
+ * by_status: {code: n}, overdue, no_evidence, expired_evidence, implemented_share},
  * where overdue counts applicable entries with a due date before today that are not
- * implemented.
+ * implemented, no_evidence / expired_evidence count applicable entries whose
+ * evidence_state is "none" / "expired", and implemented_share is implemented /
+ * applicable (0 when nothing applies).
  */
 json_t *compliance_soa_summary(json_t *entries, const char *today);
 

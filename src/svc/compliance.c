@@ -31,45 +31,9 @@
 
 /* ---- shared helpers ---- */
 
-static void today(char out[11])
-{
-	char now[CLOCK_ISO_LEN];
-	clock_now_iso(now);
-	memcpy(out, now, 10);
-	out[10] = '\0';
-}
-
 static json_t *text_pair(const struct catalog_text *t)
 {
 	return json_pack("{s:s? s:s?}", "ko", t->ko, "en", t->en);
-}
-
-/* The organisation if the actor may see it (with its path); else AIMS_ENOTFOUND. */
-static int load_org(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e)
-{
-	int rc = store_org_get(s, org_id, out, e);
-	if (rc)
-		return rc == AIMS_ENOTFOUND ? err_set(e, AIMS_ENOTFOUND, "no such organisation") : rc;
-	if (!actor_can_see(a, json_string_value(json_object_get(*out, "path")))) {
-		json_decref(*out);
-		*out = NULL;
-		return err_set(e, AIMS_ENOTFOUND, "no such organisation");
-	}
-	return 0;
-}
-
-/* The system if the actor may see it (org_path kept for rights); else AIMS_ENOTFOUND. */
-static int load_system(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e)
-{
-	int rc = store_system_get(s, id, out, e);
-	if (rc)
-		return rc;
-	if (!actor_can_see(a, json_string_value(json_object_get(*out, "org_path")))) {
-		json_decref(*out);
-		*out = NULL;
-		return err_set(e, AIMS_ENOTFOUND, "no such AI system");
-	}
-	return 0;
 }
 
 static bool holds_role_on(struct store *s, int64_t user_id, const char *org_path, struct err *e)
@@ -144,21 +108,24 @@ int svc_soa_get(struct store *s, const struct actor *a, int64_t org_id, const ch
 		json_t **out, struct err *e)
 {
 	const struct catalog *c = NULL;
-	json_t *org = NULL, *rows = NULL, *items = json_array(), *all = json_array();
+	json_t *org = NULL, *rows = NULL, *items = json_array(), *all = json_array(), *evidence = NULL;
 	char date[11];
 	*out = NULL;
-	today(date);
+	svc_today(date);
 	int rc = soa_catalog(&c, e);
 	if (!rc && status && *status && !vocab_has(&vocab_soa_status, status) && strcmp(status, "excluded") &&
-	    strcmp(status, "overdue")) {
+	    strcmp(status, "overdue") && strcmp(status, "no_evidence") && strcmp(status, "expired_evidence")) {
 		err_field_code(e, 0, "status", "choice", -1,
-			       "must be not_started, planned, partial, implemented, excluded or overdue");
+			       "must be not_started, planned, partial, implemented, excluded, overdue, no_evidence "
+			       "or expired_evidence");
 		rc = err_set(e, AIMS_EBADREQ, "invalid query parameters");
 	}
 	if (!rc)
-		rc = load_org(s, a, org_id, &org, e);
+		rc = svc_load_org(s, a, org_id, &org, e);
 	if (!rc)
 		rc = store_soa_list(s, org_id, c->id, &rows, e);
+	if (!rc)
+		rc = svc_evidence_by_requirement(s, org_id, 0, c->id, date, &evidence, e);
 	if (rc)
 		goto out;
 	/* Rows come in control_id order; look each control up by id. */
@@ -174,10 +141,15 @@ int svc_soa_get(struct store *s, const struct actor *a, int64_t org_id, const ch
 		json_t *stored = json_object_get(by_id, req->id);
 		json_t *entry = stored ? json_deep_copy(stored) : soa_default(c, req->id);
 		soa_decorate(entry, c, req, date);
+		svc_evidence_mark(entry, evidence, req->id);
 		json_array_append(all, entry);
+		const char *ev_state = json_string_value(json_object_get(entry, "evidence_state"));
+		bool applies = json_is_true(json_object_get(entry, "applicable"));
 		bool keep = !status || !*status ||
 			    (!strcmp(status, "excluded") ? json_is_false(json_object_get(entry, "applicable"))
 			     : !strcmp(status, "overdue") ? json_is_true(json_object_get(entry, "overdue"))
+			     : !strcmp(status, "no_evidence") ? applies && !strcmp(ev_state, "none")
+			     : !strcmp(status, "expired_evidence") ? applies && !strcmp(ev_state, "expired")
 							   : json_is_true(json_object_get(entry, "applicable")) &&
 								     !strcmp(status, json_string_value(json_object_get(entry, "status"))));
 		if (keep)
@@ -196,6 +168,7 @@ out:
 	json_decref(rows);
 	json_decref(items);
 	json_decref(all);
+	json_decref(evidence);
 	return rc;
 }
 
@@ -219,7 +192,7 @@ static int soa_set_once(struct store *s, const struct actor *a, int64_t org_id, 
 	int64_t id = 0;
 	*out = NULL;
 	clock_now_iso(now);
-	today(date);
+	svc_today(date);
 	int rc = soa_catalog(&c, e);
 	if (!rc)
 		rc = soa_control(c, control_id, &req, e);
@@ -227,7 +200,7 @@ static int soa_set_once(struct store *s, const struct actor *a, int64_t org_id, 
 		return rc;
 	if ((rc = store_tx_begin(s, e)))
 		return rc;
-	if ((rc = load_org(s, a, org_id, &org, e)))
+	if ((rc = svc_load_org(s, a, org_id, &org, e)))
 		goto out;
 	const char *path = json_string_value(json_object_get(org, "path"));
 	if (!(actor_rights_on(a, path) & RIGHT_SYSTEM_EDIT_ANY)) {
@@ -306,17 +279,17 @@ int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const 
 	const struct catalog *c = NULL;
 	const struct catalog_requirement *req = NULL;
 	const struct catalog_set *set = NULL;
-	json_t *org = NULL, *entry = NULL, *history = NULL;
+	json_t *org = NULL, *entry = NULL, *history = NULL, *evidence = NULL;
 	char date[11];
 	*out = NULL;
-	today(date);
+	svc_today(date);
 	int rc = soa_catalog(&c, e);
 	if (!rc)
 		rc = soa_control(c, control_id, &req, e);
 	if (!rc)
 		rc = svc_catalogs_builtin(&set, e);
 	if (!rc)
-		rc = load_org(s, a, org_id, &org, e);
+		rc = svc_load_org(s, a, org_id, &org, e);
 	if (rc)
 		goto out;
 	rc = store_soa_get(s, org_id, c->id, control_id, &entry, e);
@@ -331,6 +304,11 @@ int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const 
 	if (id > 0 && (rc = store_change_list(s, "soa", id, 1000, &history, e)))
 		goto out;
 	soa_decorate(entry, c, req, date);
+	if ((rc = svc_evidence_by_requirement(s, org_id, 0, c->id, date, &evidence, e)))
+		goto out;
+	svc_evidence_mark(entry, evidence, control_id);
+	json_t *items = json_object_get(json_object_get(evidence, control_id), "items");
+	json_object_set_new(entry, "evidence", items ? json_incref(items) : json_array());
 	json_object_set_new(entry, "org_id", json_integer(org_id));
 	json_object_set_new(entry, "description", text_pair(&req->description));
 	json_object_set_new(entry, "links", catalog_set_links(set, c->id, control_id));
@@ -344,6 +322,7 @@ out:
 	json_decref(org);
 	json_decref(entry);
 	json_decref(history);
+	json_decref(evidence);
 	return rc;
 }
 
@@ -352,7 +331,7 @@ int svc_soa_owner_options(struct store *s, const struct actor *a, int64_t org_id
 	struct store_scope everyone = { .all = true };
 	json_t *org = NULL, *users = NULL, *list = json_array();
 	*out = NULL;
-	int rc = load_org(s, a, org_id, &org, e);
+	int rc = svc_load_org(s, a, org_id, &org, e);
 	if (rc)
 		goto out;
 	const char *path = json_string_value(json_object_get(org, "path"));
@@ -471,7 +450,7 @@ int svc_framework_list(struct store *s, const struct actor *a, int64_t system_id
 {
 	json_t *sys = NULL;
 	*out = NULL;
-	int rc = load_system(s, a, system_id, &sys, e);
+	int rc = svc_load_system(s, a, system_id, &sys, e);
 	if (!rc)
 		rc = framework_view(s, sys, out, e);
 	if (!rc)
@@ -522,7 +501,7 @@ static int framework_set_once(struct store *s, const struct actor *a, int64_t sy
 	}
 	if ((rc = store_tx_begin(s, e)))
 		goto done;
-	if ((rc = load_system(s, a, system_id, &sys, e)))
+	if ((rc = svc_load_system(s, a, system_id, &sys, e)))
 		goto out;
 	if (!svc_system_can_edit(a, sys)) {
 		rc = err_set(e, AIMS_EFORBIDDEN, "your role does not allow changing this AI system");
@@ -622,12 +601,13 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 {
 	const struct catalog_set *set = NULL;
 	const struct catalog *c = NULL;
-	json_t *sys = NULL, *rows = NULL, *items = json_array(), *by_status = json_object();
+	json_t *sys = NULL, *rows = NULL, *items = json_array(), *by_status = json_object(), *evidence = NULL;
+	char date[11];
 	bool chosen = false;
 	*out = NULL;
 	int rc = svc_catalogs_builtin(&set, e);
 	if (!rc)
-		rc = load_system(s, a, system_id, &sys, e);
+		rc = svc_load_system(s, a, system_id, &sys, e);
 	if (rc)
 		goto out;
 	if (!catalog_id || !*catalog_id) {
@@ -644,6 +624,9 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 		goto out;
 	}
 	if ((rc = store_assessment_list(s, system_id, catalog_id, &rows, e)))
+		goto out;
+	svc_today(date);
+	if ((rc = svc_evidence_by_requirement(s, 0, system_id, catalog_id, date, &evidence, e)))
 		goto out;
 	for (int i = 0; vocab_assessment_status.codes[i]; i++)
 		json_object_set_new(by_status, vocab_assessment_status.codes[i], json_integer(0));
@@ -663,6 +646,7 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 		json_object_set_new(entry, "parent", req->parent ? json_string(req->parent) : json_null());
 		json_object_set_new(entry, "parent_title", parent ? text_pair(&parent->title) : json_null());
 		json_object_set_new(entry, "title", text_pair(&req->title));
+		svc_evidence_mark(entry, evidence, req->id);
 		json_t *n = json_object_get(by_status, json_string_value(json_object_get(entry, "status")));
 		if (n)
 			json_integer_set(n, json_integer_value(n) + 1);
@@ -680,6 +664,7 @@ out:
 	json_decref(rows);
 	json_decref(items);
 	json_decref(by_status);
+	json_decref(evidence);
 	return rc;
 }
 
@@ -742,7 +727,7 @@ static int assessment_set_once(struct store *s, const struct actor *a, int64_t s
 	int64_t id = 0;
 	*out = NULL;
 	clock_now_iso(now);
-	today(date);
+	svc_today(date);
 	const char *catalog_id = json_string_value(json_object_get(input, "catalog"));
 	const char *requirement_id = json_string_value(json_object_get(input, "requirement"));
 	int rc = svc_catalogs_builtin(&set, e);
@@ -769,7 +754,7 @@ static int assessment_set_once(struct store *s, const struct actor *a, int64_t s
 		json_decref(fields);
 		return rc;
 	}
-	if ((rc = load_system(s, a, system_id, &sys, e)))
+	if ((rc = svc_load_system(s, a, system_id, &sys, e)))
 		goto out;
 	if (!svc_system_can_edit(a, sys)) {
 		rc = err_set(e, AIMS_EFORBIDDEN, "your role does not allow assessing this AI system");
@@ -848,7 +833,7 @@ int svc_assessment_history(struct store *s, const struct actor *a, int64_t syste
 {
 	json_t *sys = NULL, *row = NULL;
 	*out = NULL;
-	int rc = load_system(s, a, system_id, &sys, e);
+	int rc = svc_load_system(s, a, system_id, &sys, e);
 	json_decref(sys);
 	if (rc)
 		return rc;
