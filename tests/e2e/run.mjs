@@ -526,7 +526,7 @@ async function main() {
         op.waitForURL((u) => u.searchParams.get('status') === 'not_started', { waitUntil: 'load' }),
         op.locator('form.filters').getByRole('button').click(),
       ]);
-      const tags = await op.locator('table.soa tbody tr .tag').allTextContents();
+      const tags = await op.locator('table.soa tbody tr .tag[class*="status-"]').allTextContents();
       expect(tags.length > 0, 'no rows left after filtering by not_started');
       expect(tags.every((t) => t.trim() === '미착수'), `rows of other statuses remain: ${[...new Set(tags)].join(', ')}`);
       // the download links keep the filter
