@@ -79,6 +79,7 @@ extern const struct cli_command cli_cmd_user;
 extern const struct cli_command cli_cmd_token;
 extern const struct cli_command cli_cmd_system;
 extern const struct cli_command cli_cmd_soa;
+extern const struct cli_command cli_cmd_assessment;
 extern const struct cli_command cli_cmd_evidence;
 extern const struct cli_command cli_cmd_db;
 extern const struct cli_command cli_cmd_backup;

@@ -19,6 +19,8 @@ void api_attachment(struct http_response *res, const char *type, const char *fil
 		    size_t len);
 /* The SoA export of organisation r->ids[0] as "csv" or "xlsx" (titles in r->locale). */
 void api_soa_export(struct http_request *r, struct http_response *res, const char *format);
+/* A system's assessment (?catalog=) as an XLSX or CSV attachment; shared with the pages. */
+void api_assessment_export(struct http_request *r, struct http_response *res, const char *format);
 
 /* Evidence (api_evidence.c), shared with the evidence pages: the fields of an upload
  * form; a 400 for a refused upload (true when written); sending the verified file. */

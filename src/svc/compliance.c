@@ -21,15 +21,13 @@
 #include "svc/catalogs.h"
 #include "model/compliance.h"
 #include "model/vocab.h"
+#include "report/assessment_xlsx.h"
 #include "report/soa_xlsx.h"
+#include "report/xlsx.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#define XLSX_MAX ((size_t)64 << 20)
 
 /* ---- shared helpers ---- */
 
@@ -328,10 +326,43 @@ out:
 	return rc;
 }
 
-static const char *text_in(json_t *pair, const char *locale)
+int svc_soa_owner_options(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e)
 {
-	const char *t = json_string_value(json_object_get(pair, locale));
-	return t ? t : json_string_value(json_object_get(pair, strcmp(locale, "ko") ? "ko" : "en"));
+	struct store_scope everyone = { .all = true };
+	json_t *org = NULL, *users = NULL, *list = json_array();
+	*out = NULL;
+	int rc = svc_load_org(s, a, org_id, &org, e);
+	if (rc)
+		goto out;
+	const char *path = json_string_value(json_object_get(org, "path"));
+	/* Only who may set the owner needs the list; readers get none of the addresses. */
+	if (!(actor_rights_on(a, path) & RIGHT_SYSTEM_EDIT_ANY))
+		goto out;
+	/* One membership query per user: the same test soa_set_once applies, so the page
+	 * offers exactly who the save accepts. Fine for an organisation's few hundred users. */
+	if ((rc = store_user_list(s, &everyone, &users, e)))
+		goto out;
+	size_t i;
+	json_t *u;
+	json_array_foreach(users, i, u) {
+		bool ok = holds_role_on(s, json_integer_value(json_object_get(u, "id")), path, e);
+		if (e->code) {
+			rc = e->code;
+			goto out;
+		}
+		if (ok)
+			json_array_append_new(list, json_pack("{sO sO sO}", "id", json_object_get(u, "id"), "email",
+							      json_object_get(u, "email"), "name", json_object_get(u, "name")));
+	}
+out:
+	if (!rc) {
+		*out = list;
+		list = NULL;
+	}
+	json_decref(list);
+	json_decref(org);
+	json_decref(users);
+	return rc;
 }
 
 int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct err *e)
@@ -352,7 +383,7 @@ int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct
 		const char *cells[] = {
 			json_string_value(json_object_get(it, "control_id")),
 			json_string_value(json_object_get(it, "group")),
-			text_in(json_object_get(it, "title"), locale),
+			report_text_in(json_object_get(it, "title"), locale),
 			json_is_true(json_object_get(it, "applicable")) ? "yes" : "no",
 			json_string_value(json_object_get(it, "justification")),
 			json_string_value(json_object_get(it, "status")),
@@ -379,33 +410,7 @@ int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct
 
 int svc_soa_xlsx(json_t *soa, const char *locale, char **out, size_t *len, struct err *e)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	struct buf b = BUF_INIT(XLSX_MAX);
-	*out = NULL;
-	snprintf(path, sizeof path, "%s/aims-soa-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return err_set(e, AIMS_EIO, "cannot create a temporary file: %s", strerror(errno));
-	close(fd);
-	int rc = report_soa_xlsx(soa, locale, path, e);
-	FILE *f = rc ? NULL : fopen(path, "rb");
-	if (!rc && !f)
-		rc = err_set(e, AIMS_EIO, "cannot read %s back: %s", path, strerror(errno));
-	char chunk[16384];
-	size_t n;
-	while (f && !rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (buf_add(&b, chunk, n))
-			rc = err_set(e, AIMS_ETOOBIG, "the workbook is too large");
-	if (f)
-		fclose(f);
-	unlink(path);
-	if (rc) {
-		buf_release(&b);
-		return rc;
-	}
-	*out = buf_detach(&b, len);
-	return 0;
+	return report_xlsx_bytes(report_soa_xlsx, soa, locale, out, len, e);
 }
 
 /* ---- frameworks and assessments ---- */
@@ -637,7 +642,9 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 		json_t *stored = json_object_get(by_id, req->id);
 		json_t *entry = stored ? json_deep_copy(stored) : assessment_default(c, system_id, req->id);
 		json_object_set_new(entry, "kind", json_string(req->kind));
+		const struct catalog_requirement *parent = req->parent ? catalog_find_requirement(c, req->parent) : NULL;
 		json_object_set_new(entry, "parent", req->parent ? json_string(req->parent) : json_null());
+		json_object_set_new(entry, "parent_title", parent ? text_pair(&parent->title) : json_null());
 		json_object_set_new(entry, "title", text_pair(&req->title));
 		svc_evidence_mark(entry, evidence, req->id);
 		json_t *n = json_object_get(by_status, json_string_value(json_object_get(entry, "status")));
@@ -646,7 +653,8 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 		json_array_append_new(items, entry);
 	}
 	json_decref(by_id);
-	*out = json_pack("{sI ss ss so s{sI so} sb so}", "system_id", (json_int_t)system_id, "catalog_id", c->id,
+	*out = json_pack("{sI sO ss ss so s{sI so} sb so}", "system_id", (json_int_t)system_id, "system_name",
+			 json_object_get(sys, "name"), "catalog_id", c->id,
 			 "catalog_version", c->version, "catalog_title", text_pair(&c->title), "summary", "total",
 			 (json_int_t)json_array_size(items), "by_status", by_status, "can_edit",
 			 svc_system_can_edit(a, sys), "items", items);
@@ -658,6 +666,54 @@ out:
 	json_decref(by_status);
 	json_decref(evidence);
 	return rc;
+}
+
+int svc_assessment_csv(json_t *list, const char *locale, char **out, size_t *len, struct err *e)
+{
+	static const char *const header[] = {
+		"requirement_id", "parent", "kind", "title", "status", "note", "assessor_email", "assessed_on",
+		"catalog_id", "catalog_version", "updated_at", NULL,
+	};
+	struct buf b = BUF_INIT((size_t)1 << 26);
+	int rc = buf_add(&b, "\xEF\xBB\xBF", 3); /* BOM: spreadsheets then read Korean as UTF-8 */
+	for (int i = 0; header[i] && !rc; i++)
+		rc = (i && buf_addch(&b, ',')) || svc_csv_cell(&b, header[i]);
+	if (!rc)
+		rc = buf_addstr(&b, "\r\n");
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(list, "items"), i, it) {
+		if (rc)
+			break;
+		const char *cells[] = {
+			json_string_value(json_object_get(it, "requirement_id")),
+			json_string_value(json_object_get(it, "parent")),
+			json_string_value(json_object_get(it, "kind")),
+			report_text_in(json_object_get(it, "title"), locale),
+			json_string_value(json_object_get(it, "status")),
+			json_string_value(json_object_get(it, "note")),
+			json_string_value(json_object_get(it, "assessor_email")),
+			json_string_value(json_object_get(it, "assessed_on")),
+			json_string_value(json_object_get(list, "catalog_id")),
+			json_string_value(json_object_get(it, "catalog_version")),
+			json_string_value(json_object_get(it, "updated_at")),
+		};
+		for (size_t k = 0; k < sizeof cells / sizeof cells[0] && !rc; k++)
+			rc = (k && buf_addch(&b, ',')) || svc_csv_cell(&b, cells[k]);
+		if (!rc)
+			rc = buf_addstr(&b, "\r\n");
+	}
+	if (rc) {
+		buf_release(&b);
+		return err_set(e, AIMS_ETOOBIG, "the export is too large");
+	}
+	*out = buf_detach(&b, len);
+	return 0;
+}
+
+int svc_assessment_xlsx(json_t *list, const char *locale, char **out, size_t *len, struct err *e)
+{
+	return report_xlsx_bytes(report_assessment_xlsx, list, locale, out, len, e);
 }
 
 static int assessment_set_once(struct store *s, const struct actor *a, int64_t system_id, json_t *input,

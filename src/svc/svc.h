@@ -143,6 +143,9 @@ int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const 
  * 0: no check. input: any of applicable, justification, status, owner_user_id, due_date. */
 int svc_soa_set(struct store *s, const struct actor *a, int64_t org_id, const char *control_id,
 		json_t *input, int64_t expected_version, json_t **out, struct err *e);
+/* Who may own an entry of the organisation's SoA ([{id, email, name}]: users with a role
+ * on it or above); empty for actors who may not edit it. */
+int svc_soa_owner_options(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e);
 /* CSV of an svc_soa_get result, titles in locale ("ko" or "en"); formula-guarded. */
 int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct err *e);
 /* The same as an XLSX workbook (report/soa_xlsx.c) in memory; free(*out). */
@@ -155,9 +158,15 @@ int svc_framework_list(struct store *s, const struct actor *a, int64_t system_id
 int svc_framework_set(struct store *s, const struct actor *a, int64_t system_id, json_t *input,
 		      json_t **out, struct err *e);
 /* The system's assessment against one chosen framework, one item per assessable
- * (leaf) requirement: {system_id, catalog_id, catalog_version, summary, can_edit, items}. */
+ * (leaf) requirement: {system_id, system_name, catalog_id, catalog_version, catalog_title,
+ * summary, can_edit, items: [{requirement_id, kind, parent, parent_title, title, status,
+ * note, assessor_email, assessed_on, version, ...}]}. */
 int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_id, const char *catalog_id,
 			json_t **out, struct err *e);
+/* CSV of an svc_assessment_list result, titles in locale ("ko" or "en"); formula-guarded. */
+int svc_assessment_csv(json_t *list, const char *locale, char **out, size_t *len, struct err *e);
+/* The same as an XLSX workbook (report/assessment_xlsx.c) in memory; free(*out). */
+int svc_assessment_xlsx(json_t *list, const char *locale, char **out, size_t *len, struct err *e);
 /* input: {catalog, requirement, status?, note?, assessed_on?}; the assessor is the actor. */
 int svc_assessment_set(struct store *s, const struct actor *a, int64_t system_id, json_t *input,
 		       int64_t expected_version, json_t **out, struct err *e);

@@ -223,6 +223,35 @@ fs.mkdirSync(emptyDir, { recursive: true });
 r = run(['evidence', 'verify', '--db', db, '--evidence-dir', emptyDir]);
 check(r.status === 1 && /0 ok, 3 missing/.test(r.out) && r.out.includes(emptyDir), '--evidence-dir names the directory checked (every file missing there)', show(r));
 
+// aims assessment: roles apply as in the web UI; the export is what the API serves
+r = run(['assessment', 'export', '--db', db, '--as', 'viewer@hanbit.example', '--catalog', 'nist-ai-rmf-1.0']);
+check(r.status === 2 && /--system/.test(r.err), 'assessment export without --system is a usage error naming it', show(r));
+r = run(['assessment', 'frameworks', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--set', 'nist-ai-rmf-1.0']);
+check(r.status === 1 && /role/.test(r.err), 'a viewer cannot choose a system\'s frameworks', show(r));
+r = run(['assessment', 'frameworks', '--db', db, '--as', 'owner.welfare@hanbit.example', '--system', '1']);
+check(r.status === 1 && /no such AI system/.test(r.err), 'another branch\'s owner does not see the system at all', show(r));
+r = run(['assessment', 'frameworks', '--db', db, '--as', 'owner.digital@hanbit.example', '--system', '1', '--set', 'nist-ai-rmf-1.0,kr-ai-basic-act-21311']);
+check(r.status === 0 && JSON.parse(r.out).frameworks.length === 2, 'the system\'s owner chooses two frameworks', show(r));
+r = run(['assessment', 'set', '--db', db, '--as', 'officer@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0',
+  '--requirement', 'GOVERN 1.1', '--status', 'partial', '--note', '=SUM(1,2) 검토 중']);
+check(r.status === 0 && JSON.parse(r.out).status === 'partial', 'the officer records a result', show(r));
+r = run(['assessment', 'set', '--db', db, '--as', 'auditor@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0',
+  '--requirement', 'GOVERN 1.1', '--status', 'met']);
+check(r.status === 1 && /role/.test(r.err), 'an auditor cannot record a result', show(r));
+r = run(['assessment', 'set', '--db', db, '--as', 'officer@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0',
+  '--requirement', 'GOVERN 1.1', '--status', 'done']);
+check(r.status === 1 && /status/.test(r.err), 'a bad status is refused, naming the field', show(r));
+r = run(['assessment', 'export', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0', '--format', 'csv']);
+check(r.status === 0 && r.out.startsWith('\ufeffrequirement_id,parent,kind,title,status') && r.out.includes(',partial,"\'=SUM(1,2) 검토 중",'),
+  'a viewer exports the CSV, BOM first and the formula guarded', show(r));
+const xlsxOut = path.join(tmp, 'assessment.xlsx');
+r = run(['assessment', 'export', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--catalog', 'kr-ai-basic-act-21311', '--out', xlsxOut]);
+check(r.status === 0 && fs.existsSync(xlsxOut) && fs.readFileSync(xlsxOut).subarray(0, 2).toString() === 'PK', 'and the XLSX of the Korean framework to a file', show(r));
+r = run(['assessment', 'export', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--catalog', 'eu-ai-act-2024-1689']);
+check(r.status === 1 && /catalog/.test(r.err) && r.out === '', 'a framework not chosen is refused, naming catalog, nothing written', show(r));
+r = run(['assessment', 'list', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0']);
+check(r.status === 0 && /GOVERN 1\.1 +partial/.test(r.out) && /72 requirements: 0 met, 1 partial/.test(r.out), 'assessment list prints the table and the counts', show(r));
+
 check(sanitizerReports.length === 0, 'no sanitizer report from any command', sanitizerReports.join(' | '));
 
 console.log(`cli: ${passed} passed, ${failed} failed`);

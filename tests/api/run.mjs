@@ -558,7 +558,16 @@ async function runAndRecord(ctx, file, scope, step, fallbackName) {
 function matrixCellExpect(route, cell) {
   if (typeof cell === 'number') {
     const e = { status: cell };
-    if (cell >= 200 && cell < 300 && route.on_success) Object.assign(e, route.on_success);
+    // 3xx too: a form post that succeeds answers 303 See Other.
+    if (cell >= 200 && cell < 400 && route.on_success) Object.assign(e, route.on_success);
+    return e;
+  }
+  if (typeof cell === 'boolean') {
+    // 200, and what the reader is told it may do: a JSON flag, or a marker in the page.
+    const e = { status: 200, ...(route.on_success ?? {}) };
+    if (route.flag) e.json = { ...(e.json ?? {}), [route.flag]: cell };
+    else if (route.marker) e[cell ? 'body_contains' : 'body_not_contains'] = [...asList(e[cell ? 'body_contains' : 'body_not_contains']), route.marker];
+    else throw new Error(`route "${route.name}" uses ${cell} but has neither "flag" nor "marker" (matrix.json error)`);
     return e;
   }
   if (cell === 'visible' || cell === 'hidden') {
@@ -587,6 +596,15 @@ function matrixCreateStep(mx, targetKey, name) {
   };
 }
 
+function setTargetVars(ctx, scope, mx, key, targetIds) {
+  const t = mx.targets[key];
+  scope.set('target', key);
+  scope.set('target.org', ctx.global.get(`org.${t.org}`));
+  scope.set('target.owner', ctx.global.get(`user.${t.owner}`));
+  scope.set('target.name', t.name);
+  if (targetIds[key] !== undefined) scope.set('target.id', targetIds[key]);
+}
+
 async function runMatrix(ctx, mx) {
   const file = 'matrix.json';
   const scope = ctx.global.child();
@@ -594,6 +612,14 @@ async function runMatrix(ctx, mx) {
   for (const key of Object.keys(mx.targets)) {
     const step = { name: `setup: ${mx.creator} creates target ${key} "${mx.targets[key].name}"`, ...matrixCreateStep(mx, key, mx.targets[key].name) };
     if (await runAndRecord(ctx, file, scope, step)) targetIds[key] = scope.get('created.id');
+  }
+  // Setup steps run once per target system (e.g. choosing its frameworks), as the creator.
+  for (const tmpl of mx.setup_per_target ?? []) {
+    for (const key of Object.keys(targetIds)) {
+      const ts = scope.child();
+      setTargetVars(ctx, ts, mx, key, targetIds);
+      await runAndRecord(ctx, file, ts, { as: mx.creator, ...tmpl, name: `setup: ${tmpl.name} on ${key}` });
+    }
   }
   for (const route of mx.routes) {
     for (const [actor, row] of Object.entries(route.expect)) {
@@ -604,11 +630,7 @@ async function runMatrix(ctx, mx) {
         if (!t) { record(file, name, [`unknown target "${key}" (matrix.json error)`]); continue; }
         const cs = scope.child();
         cs.set('actor', actor);
-        cs.set('target', key);
-        cs.set('target.org', ctx.global.get(`org.${t.org}`));
-        cs.set('target.owner', ctx.global.get(`user.${t.owner}`));
-        cs.set('target.name', t.name);
-        if (targetIds[key] !== undefined) cs.set('target.id', targetIds[key]);
+        setTargetVars(ctx, cs, mx, key, targetIds);
         if (route.fresh_system) {
           // Archiving cannot be undone, so each DELETE cell gets its own system.
           const freshName = `${t.name} fresh for ${actor}`;
@@ -621,7 +643,12 @@ async function runMatrix(ctx, mx) {
         }
         let expect;
         try { expect = matrixCellExpect(route, cell); } catch (e) { record(file, name, [e.message]); continue; }
-        const step = { name, as: actor, method: route.method, path: route.path, expect };
+        // Page routes are used as a browser does: the actor's session cookie, and the
+        // session's CSRF token as {{csrf}} for the form.
+        if (route.session) {
+          try { cs.set('csrf', (await ensureSession(ctx, actor, cs)).csrf); } catch (e) { record(file, name, [e.message]); continue; }
+        }
+        const step = { name, as: route.session ? `session:${actor}` : actor, method: route.method, path: route.path, expect };
         for (const k of ['headers', 'body', 'raw', 'form']) if (route[k] !== undefined) step[k] = route[k];
         await runAndRecord(ctx, file, cs, step);
       }
