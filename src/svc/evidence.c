@@ -5,7 +5,8 @@
  *
  * Rights (see svc.h): reading follows the evidence's organisation (invisible: 404).
  * Adding needs RIGHT_SYSTEM_EDIT_ANY on the organisation, or a link to a system the
- * actor may edit (its owner); changing needs the same or being the uploader. A linked
+ * actor may edit (its owner); changing needs the same or being the uploader, and an
+ * uploader without RIGHT_SYSTEM_EDIT_ANY links only to systems they may edit. A linked
  * system must lie in the evidence's organisation or below it; a linked requirement
  * must exist in the built-in catalogs.
  *
@@ -484,6 +485,10 @@ static int link_add_once(struct store *s, const struct actor *a, int64_t id, jso
 		err_field_code(e, 0, "system_id", "required", -1, "link a system, a requirement, or both");
 		rc = err_set(e, AIMS_EINVAL, "invalid link");
 	}
+	/* An uploader without officer rights (a system owner) links only to systems they may edit. */
+	if (!rc && system && !may_manage(a, json_string_value(json_object_get(ev, "org_path"))) &&
+	    !svc_system_can_edit(a, system))
+		rc = err_set(e, AIMS_EFORBIDDEN, "you may link evidence only to AI systems you may edit");
 	if (rc)
 		goto out;
 	if ((rc = add_link(s, a, id, system_id, catalog_id, requirement_id, now, &link_id, e)))

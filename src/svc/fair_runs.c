@@ -6,8 +6,8 @@
  * The CSV arrives like any evidence upload (svc_upload_*, streamed to DIR/tmp); the
  * test reads that temporary file in place (fair/mapped.c maps it), and the CSV is
  * dropped afterwards: production logs are large and often personal data, so only
- * their SHA-256 is kept, in the report. The report (JSON, docs/fair-schema.json plus
- * "input" and "system_id") becomes the evidence file, so it is content-addressed and
+ * their SHA-256 is kept, in the report (input.sha256). The report (JSON,
+ * docs/fair-schema.json, with "system_id") becomes the evidence file, so it is content-addressed and
  * re-verified like every other piece of evidence.
  *
  * Memory: every json_t returned is a new reference owned by the caller.
@@ -70,8 +70,10 @@ int svc_fair_attach(struct store *s, const struct actor *a, const struct svc_evi
 		name_file(e, tmp, csv->filename);
 		goto out;
 	}
-	json_object_set_new(report, "input", json_pack("{ss ss sI}", "filename", csv->filename, "sha256", sha,
-						      "size_bytes", (json_int_t)csv->writer.size));
+	/* The engine names the file it read (the temporary one): name the user's instead. */
+	json_t *in = json_object_get(report, "input");
+	json_object_set_new(in, "file", json_string(csv->filename));
+	json_object_set_new(in, "sha256", json_string(sha));
 	json_object_set_new(report, "system_id", json_integer(system_id));
 	text = json_dumps(report, JSON_INDENT(1));
 	if (!text || strlen(text) > REPORT_MAX) {

@@ -237,8 +237,8 @@ int svc_evidence_verify(struct store *s, const struct svc_evidence_config *cfg, 
 /*
  * Runs the fairness test r (r->path is ignored) on the uploaded CSV csv and keeps the
  * report as evidence of kind "fair_run" on the AI system: a JSON file holding the
- * report plus "input" {filename, sha256, size_bytes} and "system_id", linked to the
- * system. The CSV itself is not kept; its SHA-256 identifies it. Needs the right to
+ * report (its input.file the uploaded file's name, input.sha256 its digest) and
+ * "system_id", linked to the system. The CSV itself is not kept; its SHA-256 identifies it. Needs the right to
  * edit the system. title NULL or "": "Fairness test: FILENAME". Problems with the
  * test are AIMS_EINVAL naming the option (y-true, sensitive, ...) or the line.
  * *out: {evidence, report}.
