@@ -241,12 +241,13 @@ static void chart(struct buf *b, json_t *groups, const struct metric_label *m, d
 static const char *css =
 	"body{font-family:'Noto Sans KR','Noto Sans CJK KR',system-ui,sans-serif;margin:2rem auto;max-width:70rem;"
 	"padding:0 1rem;color:#1b1b1b;line-height:1.5}h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2.5rem;"
-	"border-bottom:2px solid #1d4ed8}table{border-collapse:collapse;margin:1rem 0;font-variant-numeric:tabular-nums}"
+	"border-bottom:2px solid #1d4ed8}table{border-collapse:collapse;margin:1rem 0;font-variant-numeric:tabular-nums;"
+	"display:block;overflow-x:auto;max-width:100%}svg{max-width:100%;height:auto}"
 	"th,td{border:1px solid #c8c8c8;padding:.25rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}"
 	"th{background:#eef2fb}.na{color:#6b6b6b;font-style:italic}.pass{color:#166534;font-weight:bold}"
 	".fail{color:#b91c1c;font-weight:bold}figure{margin:1rem 0}figcaption{font-weight:bold}svg text{font-size:12px;"
 	"fill:#1b1b1b}.bar{fill:#1d4ed8}.limit{stroke:#b91c1c;stroke-width:2;stroke-dasharray:5 3}.limit-label{fill:#b91c1c}"
-	".axis{stroke:#6b6b6b}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(40rem,1fr));gap:1rem}";
+	".axis{stroke:#6b6b6b}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(40rem,100%),1fr));gap:1rem}";
 
 static void verdict_html(struct buf *b, json_t *v)
 {
