@@ -330,3 +330,15 @@ int store_assessment_update(struct store *s, int64_t id, json_t *fields, int64_t
 {
 	return s->ops->assessment_update(s, id, fields, expected_version, now, e);
 }
+
+int store_soa_list_stale(struct store *s, const struct store_scope *scope, const char *catalog_id,
+			 const char *version, json_t **out, struct err *e)
+{
+	return s->ops->soa_list_stale(s, scope, catalog_id, version, out, e);
+}
+
+int store_assessment_list_stale(struct store *s, const struct store_scope *scope, const char *catalog_id,
+				const char *version, json_t **out, struct err *e)
+{
+	return s->ops->assessment_list_stale(s, scope, catalog_id, version, out, e);
+}
