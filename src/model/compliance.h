@@ -22,7 +22,9 @@ bool compliance_date_valid(const char *text);
 /*
  * Validates a change to one SoA entry. input may hold applicable (boolean),
  * justification (text), status (vocab_soa_status), owner_user_id (positive integer or
- * null), due_date (YYYY-MM-DD or null/""). Anything else is an "unknown" field error.
+ * null), due_date (YYYY-MM-DD or null/""), reviewed (only true: the entry was checked
+ * against the current catalog text, which clears a pending review). Anything else is
+ * an "unknown" field error.
  * merged is the entry as it would be after the change (the stored one, or the defaults
  * applicable/not_started): the justification is required when merged says not
  * applicable. On success *fields is a new object of the given fields normalised
@@ -30,14 +32,15 @@ bool compliance_date_valid(const char *text);
  */
 int compliance_soa_validate(json_t *input, json_t *before, json_t **fields, struct err *e);
 
-/* The same for an assessment: status (vocab_assessment_status), note, assessed_on. */
+/* The same for an assessment: status (vocab_assessment_status), note, assessed_on, reviewed. */
 int compliance_assessment_validate(json_t *input, json_t **fields, struct err *e);
 
 /*
- * Summary of SoA entries (each with applicable, status, due_date) as of today
- * (YYYY-MM-DD): {total, applicable, not_applicable, by_status: {code: n}, overdue},
- * where overdue counts applicable entries with a due date before today that are not
- * implemented.
+ * Summary of SoA entries (each with applicable, status, due_date, and optionally
+ * outdated and review_from) as of today (YYYY-MM-DD): {total, applicable,
+ * not_applicable, by_status: {code: n}, overdue, outdated, review}, where overdue counts
+ * applicable entries with a due date before today that are not implemented, outdated
+ * those made against another catalog version and review those waiting for review.
  */
 json_t *compliance_soa_summary(json_t *entries, const char *today);
 
