@@ -9,6 +9,7 @@
 #include "cli/internal.h"
 #include "base/text.h"
 #include "http/server.h"
+#include "svc/catalogs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,16 @@ static int run_serve(const struct cli_args *a)
 	/* Refuse a missing database here: serving an empty one made by a typo helps nobody. */
 	if ((rc = cli_store_open(a, false, &probe)))
 		goto out;
+	/* The same for a broken catalog library (AIMS_CATALOGS, AIMS_CATALOG_PREVIOUS): say
+	 * so now, not on the first request that needs it. */
+	const struct catalog_set *set = NULL;
+	struct err e = ERR_INIT;
+	if (svc_catalogs_builtin(&set, &e) || svc_catalogs_previous(&set, &e)) {
+		rc = cli_fail(&e);
+		err_release(&e);
+		fputs("aims: run 'aims catalog check' for every problem\n", stderr);
+		goto out;
+	}
 	store_close(probe);
 	probe = NULL;
 	rc = http_serve(&cfg);
@@ -109,6 +120,8 @@ const struct cli_command cli_cmd_serve = {
 		   "  AIMS_SECURE_COOKIES  1 or true to mark cookies Secure (--secure-cookies)\n"
 		   "  AIMS_SHUTDOWN_GRACE  seconds to finish requests after SIGTERM (--shutdown-grace),\n"
 		   "                       default 10\n"
+		   "  AIMS_CATALOGS        a catalog library directory to use instead of the built-in one\n"
+		   "  AIMS_CATALOG_PREVIOUS  a directory of earlier catalog versions, for the upgrade view\n"
 		   "Port 0 picks a free port. Requests are logged as JSON lines on stderr.\n"
 		   "\nExample:\n"
 		   "  aims serve --db var/aims.db --listen 0.0.0.0:8080 --secure-cookies\n",
