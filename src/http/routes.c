@@ -6,7 +6,7 @@
  * Patterns are literal segments, "{id}" segments, which match a positive decimal
  * id and are stored in order into ids[], and at most one "{key}" segment, which
  * matches 1 to HTTP_KEY_MAX - 1 characters of [A-Za-z0-9._-] (an Annex A control id
- * such as "A.6.2.8") and is stored into key. Keys need no percent-decoding: anything
+ * such as "A.6.2.8", or a catalog id such as "iso-iec-42001-2023") and is stored into key. Keys need no percent-decoding: anything
  * outside that set (a '/', '%', a space) ends the segment, so the route does not match.
  */
 #include "http/handlers.h"
@@ -44,6 +44,10 @@ const struct http_route http_routes[] = {
 	{ "PUT", "/api/v1/systems/{id}/frameworks", api_frameworks_put, API },
 	{ "GET", "/api/v1/systems/{id}/assessments", api_assessments_get, API },
 	{ "PATCH", "/api/v1/systems/{id}/assessments", api_assessment_patch, API },
+	{ "GET", "/api/v1/catalogs/{key}/versions", api_catalog_versions, API },
+	{ "GET", "/api/v1/catalogs/{key}/diff", api_catalog_diff, API },
+	{ "GET", "/api/v1/catalogs/{key}/touched", api_catalog_touched, API },
+	{ "POST", "/api/v1/catalogs/{key}/migrate", api_catalog_migrate, API },
 	{ "GET", "/api/v1/users", api_users_list, API },
 	{ "POST", "/api/v1/users", api_users_create, API },
 	{ "GET", "/api/v1/users/{id}", api_user_get, API },
@@ -80,6 +84,8 @@ const struct http_route http_routes[] = {
 	{ "GET", "/systems/{id}/assessments", page_assessments, 0 },
 	{ "POST", "/systems/{id}/assessments", page_assessment_update, FORM },
 	{ "POST", "/systems/{id}/frameworks", page_frameworks_update, FORM },
+	{ "GET", "/catalogs/{key}/versions", page_catalog_versions, 0 },
+	{ "POST", "/catalogs/{key}/migrate", page_catalog_migrate, FORM },
 	{ "POST", "/orgs", page_org_create, FORM },
 	{ "GET", "/users", page_users, 0 },
 	{ "POST", "/users", page_user_create, FORM },

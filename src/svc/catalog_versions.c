@@ -55,7 +55,7 @@ static int current_catalog(const char *catalog_id, const struct catalog **out, s
 		return rc;
 	*out = catalog_id && *catalog_id ? catalog_set_find(set, catalog_id) : NULL;
 	if (!*out) {
-		err_field_code(e, 0, "catalog", "choice", -1, "no catalog %s is in use here (see GET /api/v1/catalogs)",
+		err_field_code(e, 0, "catalog", "choice", -1, "is not the id of a catalog in use here: %s",
 			       catalog_id ? catalog_id : "");
 		return err_set(e, AIMS_ENOTFOUND, "no such catalog: %s", catalog_id ? catalog_id : "");
 	}

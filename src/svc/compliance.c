@@ -662,6 +662,8 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 		json_object_set_new(entry, "kind", json_string(req->kind));
 		json_object_set_new(entry, "parent", req->parent ? json_string(req->parent) : json_null());
 		json_object_set_new(entry, "title", text_pair(&req->title));
+		const char *v = json_string_value(json_object_get(entry, "catalog_version"));
+		json_object_set_new(entry, "outdated", json_boolean(v && strcmp(v, c->version) != 0));
 		json_t *n = json_object_get(by_status, json_string_value(json_object_get(entry, "status")));
 		if (n)
 			json_integer_set(n, json_integer_value(n) + 1);
