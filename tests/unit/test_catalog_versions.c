@@ -595,6 +595,77 @@ static void test_touched_with_operator_file(void **state)
 	catalog_set_release(&set);
 }
 
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	int rc = fputs(text, f) < 0 ? -1 : 0;
+	return fclose(f) || rc ? -1 : 0;
+}
+
+/* Earlier versions stand alone: a crosswalk among them, two files of one (id, version)
+ * and a copy of the version in use are each reported with the file. */
+static void test_earlier_versions_are_checked(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct catalog_set lib = CATALOG_SET_INIT, previous = CATALOG_SET_INIT;
+	char dir[64], path[160];
+	snprintf(dir, sizeof dir, "/tmp/aims-catver-prev-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	check(svc_catalogs_load(NULL, &lib, &e), &e, "library");
+	check(svc_catalogs_load_previous(NULL, FIXTURE_DIR, &lib, &previous, &e), &e, "the fixture alone");
+	assert_int_equal(previous.catalog_count, 1);
+	assert_non_null(svc_catalogs_find_version(&previous, CATALOG, OLD));
+	assert_null(svc_catalogs_find_version(&previous, CATALOG, "2023"));
+	catalog_set_release(&previous);
+
+	static const char crosswalk[] =
+		"{\"format\": \"aims-crosswalk/1\", \"id\": \"x\", \"from\": \"a\", \"to\": \"b\",\n"
+		" \"title\": {\"ko\": \"가\", \"en\": \"A\"},\n"
+		" \"mappings\": [{\"from\": \"1\", \"to\": \"2\", \"relation\": \"related\", \"rationale\": {\"ko\": \"가\", \"en\": \"A\"}}]}\n";
+	snprintf(path, sizeof path, "%s/a-crosswalk.json", dir);
+	assert_int_equal(write_text(path, crosswalk), 0);
+	FILE *in = fopen(FIXTURE_DIR "/iso-iec-42001-2023.json", "rb");
+	assert_non_null(in);
+	static char copy[1 << 20];
+	size_t n = fread(copy, 1, sizeof copy - 1, in);
+	fclose(in);
+	copy[n] = '\0';
+	snprintf(path, sizeof path, "%s/b-same-version.json", dir);
+	assert_int_equal(write_text(path, copy), 0);
+	assert_int_equal(svc_catalogs_load_previous(NULL, dir, &lib, &previous, &e), AIMS_EINVAL);
+	/* The crosswalk is reported with its file; the one catalog beside it is fine. */
+	char *fields = json_dumps(e.fields, JSON_COMPACT);
+	assert_non_null(strstr(fields, "only catalogs belong"));
+	assert_non_null(strstr(fields, "a-crosswalk.json"));
+	free(fields);
+	err_release(&e);
+	catalog_set_release(&previous);
+	snprintf(path, sizeof path, "%s/b-same-version.json", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/a-crosswalk.json", dir);
+	unlink(path);
+
+	/* two files of one (id, version) */
+	snprintf(path, sizeof path, "%s/one.json", dir);
+	assert_int_equal(write_text(path, copy), 0);
+	snprintf(path, sizeof path, "%s/two.json", dir);
+	assert_int_equal(write_text(path, copy), 0);
+	assert_int_equal(svc_catalogs_load_previous(NULL, dir, &lib, &previous, &e), AIMS_EINVAL);
+	fields = json_dumps(e.fields, JSON_COMPACT);
+	assert_non_null(strstr(fields, "version 2023-test-0 is also in"));
+	free(fields);
+	err_release(&e);
+	catalog_set_release(&previous);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/one.json", dir);
+	unlink(path);
+	rmdir(dir);
+	catalog_set_release(&lib);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -606,6 +677,7 @@ int main(void)
 		T(test_review_is_cleared),
 		T(test_migrate_assessments),
 		T(test_touched_with_operator_file),
+		cmocka_unit_test(test_earlier_versions_are_checked),
 	};
 #undef T
 	return cmocka_run_group_tests_name("catalog_versions", tests, group_setup, group_teardown);
