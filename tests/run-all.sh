@@ -5,7 +5,8 @@
 #   shutdown (graceful stop) and cli (the command line), both under ASan ·
 #   multi (two servers, one SQLite file) ·
 #   catalog (`aims catalog check` on the built-in and on-disk catalogs, under ASan) ·
-#   soa-xlsx (`aims soa export` read back with openpyxl, under ASan) · e2e (browser) ·
+#   soa-xlsx (`aims soa export` and `aims assessment export` read back with openpyxl,
+#   under ASan) · e2e (browser) ·
 #   fair-pandas (aims fair against pandas on random data, under ASan) ·
 #   fuzz (libFuzzer on the fairness CSV reader and chunk join, FUZZ_SECONDS, default 25) ·
 #   then on a throw-away PostgreSQL cluster of its own (tools/pg-temp.sh), each suite
@@ -136,7 +137,7 @@ run_fuzz() { # binary seconds
   fi
 }
 
-# The SoA workbook: `aims soa set` then `aims soa export`, read back with openpyxl.
+# The SoA and assessment workbooks: set with the CLI, exported, read back with openpyxl.
 run_soa_xlsx_suite() { # aims
   local aims="$1" dir="$work/soa-xlsx" pass=0 fail=0 out
   mkdir -p "$dir"
@@ -153,6 +154,13 @@ run_soa_xlsx_suite() { # aims
   step "set A.10.4" "$aims" soa set --db "$dir/t.db" --as admin@xlsx.test --org 1 --control A.10.4 --applicable no --justification "=외부 제공 없음"
   step "export" "$aims" soa export --db "$dir/t.db" --as admin@xlsx.test --org 1 --format xlsx --out "$dir/soa.xlsx"
   step "read back" /usr/bin/python3 tests/report/check_soa_xlsx.py "$dir/soa.xlsx"
+  # A system's assessment: `aims assessment set` then `aims assessment export`, read back too.
+  step "add a system" "$aims" system add --db "$dir/t.db" --as admin@xlsx.test --name "민원 안내 챗봇" --purpose "민원 안내" --stage deployment
+  step "choose NIST AI RMF" "$aims" assessment frameworks --db "$dir/t.db" --as admin@xlsx.test --system 1 --set nist-ai-rmf-1.0
+  step "assess GOVERN 1.1" "$aims" assessment set --db "$dir/t.db" --as admin@xlsx.test --system 1 --catalog nist-ai-rmf-1.0 --requirement "GOVERN 1.1" --status partial --note "법규 목록 작성 중" --assessed-on 2026-03-02
+  step "assess GOVERN 1.2" "$aims" assessment set --db "$dir/t.db" --as admin@xlsx.test --system 1 --catalog nist-ai-rmf-1.0 --requirement "GOVERN 1.2" --status not_met --note '=HYPERLINK("http://evil")'
+  step "export assessment" "$aims" assessment export --db "$dir/t.db" --as admin@xlsx.test --system 1 --catalog nist-ai-rmf-1.0 --out "$dir/assessment.xlsx"
+  step "read back assessment" /usr/bin/python3 tests/report/check_assessment_xlsx.py "$dir/assessment.xlsx"
   add soa-xlsx "$pass" "$fail"
 }
 

@@ -93,6 +93,7 @@ const char *err_code_name(int code)
 	case AIMS_ESTORE: return "database error";
 	case AIMS_EIO: return "input/output error";
 	case AIMS_ERETRY: return "busy, try again";
+	case AIMS_EINTEGRITY: return "integrity check failed";
 	}
 	return "error";
 }

@@ -28,6 +28,7 @@ enum aims_status {
 	AIMS_ESTORE = -10,    /* database failure: 500 */
 	AIMS_EIO = -11,       /* file or network failure */
 	AIMS_ERETRY = -12,    /* a concurrent transaction got in the way: run the use case again; 503 */
+	AIMS_EINTEGRITY = -13, /* stored bytes do not match their recorded digest: 500 */
 };
 
 struct err {

@@ -40,8 +40,9 @@ static const struct cli_command cli_cmd_help = {
 };
 
 static const struct cli_command *const top_commands[] = {
-	&cli_cmd_init, &cli_cmd_serve, &cli_cmd_org, &cli_cmd_user, &cli_cmd_token, &cli_cmd_system, &cli_cmd_soa, &cli_cmd_assessment,
-	&cli_cmd_db, &cli_cmd_backup, &cli_cmd_catalog, &cli_cmd_fair, &cli_cmd_help, NULL,
+	&cli_cmd_init, &cli_cmd_serve, &cli_cmd_org, &cli_cmd_user, &cli_cmd_token, &cli_cmd_system, &cli_cmd_soa,
+	&cli_cmd_assessment, &cli_cmd_evidence, &cli_cmd_db, &cli_cmd_backup, &cli_cmd_catalog, &cli_cmd_fair,
+	&cli_cmd_help, NULL,
 };
 
 static const struct cli_command cli_root = {
@@ -402,6 +403,32 @@ int cli_db_url(const struct cli_args *a, const char **url)
 	*url = cli_opt_env(a, "db", "AIMS_DB");
 	if (!*url)
 		return cli_usage(a, "name the database with --db PATH or AIMS_DB");
+	return 0;
+}
+
+int cli_evidence_config(const struct cli_args *a, const char *db_url, struct svc_evidence_config *cfg,
+			char *dir_buf, size_t dir_len)
+{
+	const char *dir = cli_opt_env(a, "evidence-dir", "AIMS_EVIDENCE_DIR");
+	const char *max_flag = cli_opt(a, "evidence-max-mb"), *max_env = getenv("AIMS_EVIDENCE_MAX_MB");
+	int64_t mb = 50;
+	int rc = 0;
+	if (max_flag)
+		rc = cli_opt_int(a, "evidence-max-mb", 1, 1 << 20, &mb);
+	else if (max_env && *max_env)
+		rc = cli_parse_int(a, "AIMS_EVIDENCE_MAX_MB", max_env, 1, 1 << 20, &mb);
+	if (rc)
+		return rc;
+	cfg->max_bytes = (unsigned long long)mb << 20;
+	if (!dir || !*dir) {
+		const char *path = db_url && strncmp(db_url, "sqlite:", 7) == 0 ? db_url + 7 : db_url;
+		if (path && !store_url_is_postgres(path) && strcmp(path, ":memory:"))
+			snprintf(dir_buf, dir_len, "%s.evidence", path);
+		else
+			snprintf(dir_buf, dir_len, "aims-evidence");
+		dir = dir_buf;
+	}
+	cfg->dir = dir;
 	return 0;
 }
 

@@ -25,6 +25,7 @@ static const struct cli_option serve_options[] = {
 	{ "threads", "N", "worker threads, 0 for one per CPU (env AIMS_THREADS, default 0)" },
 	{ "secure-cookies", NULL, "mark cookies Secure, when behind TLS (env AIMS_SECURE_COOKIES=1|true)" },
 	{ "shutdown-grace", "SECONDS", "finish requests this long after SIGTERM (env AIMS_SHUTDOWN_GRACE, default 10)" },
+	CLI_OPT_EVIDENCE_DIR, CLI_OPT_EVIDENCE_MAX,
 	CLI_OPT_END,
 };
 
@@ -66,6 +67,8 @@ static int run_serve(const struct cli_args *a)
 {
 	struct http_config cfg;
 	struct store *probe = NULL;
+	struct err e = ERR_INIT;
+	char evidence_dir[1024];
 	int rc = 0;
 
 	memset(&cfg, 0, sizeof cfg);
@@ -85,16 +88,20 @@ static int run_serve(const struct cli_args *a)
 		rc = cli_usage(a, "the listen address must be HOST:PORT, not '%s'", cfg.listen);
 		goto out;
 	}
+	if ((rc = cli_evidence_config(a, cfg.db_url, &cfg.evidence, evidence_dir, sizeof evidence_dir)))
+		goto out;
+	if (blobs_prepare(cfg.evidence.dir, &e)) {
+		rc = cli_fail(&e);
+		goto out;
+	}
 	/* Refuse a missing database here: serving an empty one made by a typo helps nobody. */
 	if ((rc = cli_store_open(a, false, &probe)))
 		goto out;
 	/* The same for a broken catalog library (AIMS_CATALOGS, AIMS_CATALOG_PREVIOUS): say
 	 * so now, not on the first request that needs it. */
 	const struct catalog_set *set = NULL;
-	struct err e = ERR_INIT;
 	if (svc_catalogs_builtin(&set, &e) || svc_catalogs_previous(&set, &e)) {
 		rc = cli_fail(&e);
-		err_release(&e);
 		fputs("aims: run 'aims catalog check' for every problem\n", stderr);
 		goto out;
 	}
@@ -103,6 +110,7 @@ static int run_serve(const struct cli_args *a)
 	rc = http_serve(&cfg);
 out:
 	store_close(probe);
+	err_release(&e);
 	return rc;
 }
 
@@ -111,7 +119,7 @@ const struct cli_command cli_cmd_serve = {
 	.summary = "Serve the web UI and the JSON API",
 	.summary_ko = "웹 화면과 JSON API를 제공합니다",
 	.usage = "serve --db PATH [--listen HOST:PORT] [--threads N] [--secure-cookies]\n"
-		 "                  [--shutdown-grace SECONDS]",
+		 "                  [--shutdown-grace SECONDS] [--evidence-dir DIR] [--evidence-max-mb N]",
 	.options = serve_options,
 	.details = "Environment (a flag wins over its variable):\n"
 		   "  AIMS_DB              database file (--db)\n"
@@ -122,6 +130,10 @@ const struct cli_command cli_cmd_serve = {
 		   "                       default 10\n"
 		   "  AIMS_CATALOGS        a catalog library directory to use instead of the built-in one\n"
 		   "  AIMS_CATALOG_PREVIOUS  a directory of earlier catalog versions, for the upgrade view\n"
+		   "  AIMS_EVIDENCE_DIR    where evidence files are kept (--evidence-dir), default\n"
+		   "                       DB.evidence beside an SQLite file, else ./aims-evidence;\n"
+		   "                       servers sharing one database must share this directory\n"
+		   "  AIMS_EVIDENCE_MAX_MB largest evidence upload in MiB (--evidence-max-mb), default 50\n"
 		   "Port 0 picks a free port. Requests are logged as JSON lines on stderr.\n"
 		   "\nExample:\n"
 		   "  aims serve --db var/aims.db --listen 0.0.0.0:8080 --secure-cookies\n",

@@ -79,6 +79,8 @@ extern const struct cli_command cli_cmd_user;
 extern const struct cli_command cli_cmd_token;
 extern const struct cli_command cli_cmd_system;
 extern const struct cli_command cli_cmd_soa;
+extern const struct cli_command cli_cmd_assessment;
+extern const struct cli_command cli_cmd_evidence;
 extern const struct cli_command cli_cmd_db;
 extern const struct cli_command cli_cmd_backup;
 extern const struct cli_command cli_cmd_catalog;
@@ -135,6 +137,14 @@ int cli_db_url(const struct cli_args *a, const char **url);
 int cli_store_open(const struct cli_args *a, bool create, struct store **out);
 /* The same for a URL given another way (aims db copy --from/--to). */
 int cli_store_open_url(const char *url, bool create, struct store **out);
+/* Where evidence files live: --evidence-dir or AIMS_EVIDENCE_DIR, else beside an
+ * SQLite database (PATH.evidence), else ./aims-evidence; the largest file from
+ * --evidence-max-mb or AIMS_EVIDENCE_MAX_MB (default 50). dir_buf holds a derived path. */
+struct svc_evidence_config;
+int cli_evidence_config(const struct cli_args *a, const char *db_url, struct svc_evidence_config *cfg,
+			char *dir_buf, size_t dir_len);
+#define CLI_OPT_EVIDENCE_DIR { "evidence-dir", "DIR", "evidence files (env AIMS_EVIDENCE_DIR; default: DB.evidence beside an SQLite file)" }
+#define CLI_OPT_EVIDENCE_MAX { "evidence-max-mb", "N", "largest evidence file in MiB (env AIMS_EVIDENCE_MAX_MB, default 50)" }
 /* Opens the store and loads the acting user of --as or AIMS_USER (roles apply as in
  * the web UI); the caller closes the store and releases the actor, also on failure. */
 int cli_open_as(const struct cli_args *a, struct store **store, struct actor *actor);

@@ -19,5 +19,15 @@ void api_attachment(struct http_response *res, const char *type, const char *fil
 		    size_t len);
 /* The SoA export of organisation r->ids[0] as "csv" or "xlsx" (titles in r->locale). */
 void api_soa_export(struct http_request *r, struct http_response *res, const char *format);
+/* A system's assessment (?catalog=) as an XLSX or CSV attachment; shared with the pages. */
+void api_assessment_export(struct http_request *r, struct http_response *res, const char *format);
+
+/* Evidence (api_evidence.c), shared with the evidence pages: the fields of an upload
+ * form; a 400 for a refused upload (true when written); sending the verified file. */
+json_t *api_evidence_form_input(struct http_request *r);
+bool api_evidence_upload_refused(struct http_request *r, struct http_response *res);
+void api_evidence_send_file(struct http_request *r, struct http_response *res, int64_t id);
+/* Runs the fairness test of a streamed multipart form on system r->ids[0] (svc_fair_attach). */
+int api_fair_attach(struct http_request *r, json_t **out, struct err *e);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * api_compliance.c: /api/v1/orgs/{id}/soa (the Statement of Applicability, its CSV
  * and XLSX exports, one control's entry) and /api/v1/systems/{id}/frameworks and
- * /assessments. Handlers translate HTTP to svc calls and svc errors to problem
- * documents; the rules live in svc/compliance.c and model/compliance.c.
+ * /assessments (with its .xlsx and .csv exports). Handlers translate HTTP to svc calls
+ * and svc errors to problem documents; the rules live in svc/compliance.c and
+ * model/compliance.c.
  */
 #include "http/api.h"
 
@@ -49,6 +50,44 @@ void api_soa_export(struct http_request *r, struct http_response *res, const cha
 	}
 	free(data);
 	json_decref(soa);
+	err_release(&e);
+}
+
+/* Catalog ids are built-in ([a-z0-9.-]); anything else still cannot break the header. */
+static void safe_name_part(const char *in, char *out, size_t n)
+{
+	size_t k = 0;
+	for (; in && in[k] && k + 1 < n; k++) {
+		char c = in[k];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+			  c == '-';
+		out[k] = ok ? c : '_';
+	}
+	out[k] = '\0';
+}
+
+void api_assessment_export(struct http_request *r, struct http_response *res, const char *format)
+{
+	struct err e = ERR_INIT;
+	json_t *list = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	char name[160], catalog[65];
+	bool xlsx = !strcmp(format, "xlsx");
+	if (svc_assessment_list(r->store, &r->actor, r->ids[0], http_query(r, "catalog"), &list, &e) ||
+	    (xlsx ? svc_assessment_xlsx(list, r->locale, &data, &len, &e)
+		  : svc_assessment_csv(list, r->locale, &data, &len, &e))) {
+		http_problem_err(res, &e);
+	} else {
+		safe_name_part(json_string_value(json_object_get(list, "catalog_id")), catalog, sizeof catalog);
+		snprintf(name, sizeof name, "aims-assessment-system%lld-%s.%s", (long long)r->ids[0], catalog,
+			 xlsx ? "xlsx" : "csv");
+		api_attachment(res, xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+					 : "text/csv; charset=utf-8",
+			       name, data, len);
+	}
+	free(data);
+	json_decref(list);
 	err_release(&e);
 }
 
@@ -162,4 +201,14 @@ HANDLER(api_assessment_patch)
 		send_versioned(res, out);
 	json_decref(body);
 	err_release(&e);
+}
+
+HANDLER(api_assessments_xlsx)
+{
+	api_assessment_export(r, res, "xlsx");
+}
+
+HANDLER(api_assessments_csv)
+{
+	api_assessment_export(r, res, "csv");
 }

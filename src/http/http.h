@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "model/role.h"
 #include "store/store.h"
+#include "svc/svc.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -30,6 +31,7 @@ struct http_request {
 	const char *method;
 	const char *path;
 	const char *route;        /* the matched pattern, for logs */
+	unsigned route_flags;     /* the matched route's ROUTE_* flags */
 	int64_t ids[3];           /* {id} segments of the route, in order */
 	char key[HTTP_KEY_MAX];   /* the {key} segment, or "" */
 	struct buf body;
@@ -44,6 +46,10 @@ struct http_request {
 	const char *locale;       /* "ko" or "en" */
 	json_t *form;             /* parsed form fields, for HTML POSTs */
 	json_t *upload;           /* {filename, data} for multipart file uploads */
+	struct svc_upload *evidence_upload; /* ROUTE_STREAM: the "file" part, streamed to disk */
+	bool upload_extra;        /* ROUTE_STREAM: a second file part was sent */
+	bool stream_broken;       /* ROUTE_STREAM: the multipart body could not be parsed */
+	struct err upload_err;    /* ROUTE_STREAM: why the file could not be received */
 };
 
 struct http_response {
@@ -54,6 +60,10 @@ struct http_response {
 	char *header_values[HTTP_MAX_HEADERS];
 	int header_count;
 	bool cacheable;           /* static assets; everything else is no-store */
+	bool sandbox;             /* downloads: CSP sandbox, nothing of ours runs in it */
+	bool sandbox_styles;      /* with sandbox: inline <style> allowed (generated reports) */
+	int file_fd;              /* > 0: send this open file (closed by the server) ... */
+	unsigned long long file_size; /* ... of this many bytes instead of body */
 };
 
 /* ---- input ---- */
@@ -94,6 +104,8 @@ enum {
 	ROUTE_UPLOAD = 4,  /* body up to HTTP_UPLOAD_LIMIT */
 	ROUTE_FORM = 8,    /* HTML form POST: parse fields and check _csrf */
 	ROUTE_OWN_CSRF = 16, /* the handler checks CSRF itself (sign-in: double submit) */
+	ROUTE_STREAM = 32, /* multipart evidence upload: the file part goes to disk as it arrives,
+			    * up to the evidence size limit; needs a signed-in user from the start */
 };
 
 extern const struct http_route http_routes[];

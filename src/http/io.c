@@ -166,6 +166,8 @@ void http_problem_err(struct http_response *res, const struct err *e)
 	/* Still busy after svc's own retries: the client may try again shortly. */
 	if (e->code == AIMS_ERETRY)
 		http_header_add(res, "Retry-After", "1");
-	http_problem(res, status, status == 500 ? "internal error; the administrator can find it in the log" : e->message,
+	/* A failed integrity check is the operator's business but also the reader's: say it. */
+	bool hide = status == 500 && e->code != AIMS_EINTEGRITY;
+	http_problem(res, status, hide ? "internal error; the administrator can find it in the log" : e->message,
 		     e->fields);
 }

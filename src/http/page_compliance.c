@@ -2,8 +2,9 @@
  * page_compliance.c: the Statement of Applicability pages of an organisation (the
  * table grouped by Annex A objective, filters, one control's page with its edit
  * form, crosswalk links and history, CSV and XLSX downloads) and the assessment page
- * of an AI system (framework choice and one form per requirement). Server-rendered,
- * no JavaScript; every form carries _csrf (checked by the server for ROUTE_FORM).
+ * of an AI system (framework choice, one form per requirement, XLSX and CSV downloads).
+ * Server-rendered, no JavaScript; every form carries _csrf (checked by the server for
+ * ROUTE_FORM).
  */
 #include "http/api.h"
 #include "http/web.h"
@@ -64,8 +65,8 @@ HANDLER(page_soa)
 		json_array_append(json_object_get(current, "items"), it);
 	}
 	json_t *filters = status_options(r->locale, status);
-	static const char *const extra[] = { "excluded", "overdue" };
-	for (int k = 0; k < 2; k++) {
+	static const char *const extra[] = { "excluded", "overdue", "no_evidence", "expired_evidence" };
+	for (int k = 0; k < 4; k++) {
 		char key[48];
 		snprintf(key, sizeof key, "soa.filter_%s", extra[k]);
 		json_array_append_new(filters, json_pack("{ss ss sb}", "value", extra[k], "label", web_string(r->locale, key),
@@ -109,20 +110,27 @@ static void control_page(struct http_request *r, struct http_response *res, int 
 	const char *st = json_string_value(json_object_get(v, "status"));
 	json_t *app = json_object_get(v, "applicable");
 	bool applicable = values ? !(json_is_string(app) && !strcmp(json_string_value(app), "no")) : json_is_true(app);
-	/* Owners: users who hold a role here or above, as far as the reader sees them. */
+	/* Owners: who the save accepts (a role here or above), plus the current owner even
+	 * if they no longer qualify, so saving another field never clears the owner. */
 	json_t *owners = json_array();
 	json_t *owner_sel = json_object_get(v, "owner_user_id");
 	long long owner = json_is_integer(owner_sel) ? json_integer_value(owner_sel)
 			: json_is_string(owner_sel) ? strtoll(json_string_value(owner_sel), NULL, 10) : 0;
-	if (svc_user_list(r->store, &r->actor, &users, &e) == 0) {
+	long long current = json_integer_value(json_object_get(entry, "owner_user_id"));
+	bool current_listed = current == 0;
+	if (svc_soa_owner_options(r->store, &r->actor, r->ids[0], &users, &e) == 0) {
 		size_t i;
 		json_t *u;
 		json_array_foreach(users, i, u) {
 			long long id = json_integer_value(json_object_get(u, "id"));
+			current_listed |= id == current;
 			json_array_append_new(owners, json_pack("{sI sO sb}", "value", (json_int_t)id, "label",
 								json_object_get(u, "email"), "selected", id == owner));
 		}
 	}
+	if (!current_listed && json_boolean_value(json_object_get(entry, "can_edit")))
+		json_array_append_new(owners, json_pack("{sI sO sb}", "value", (json_int_t)current, "label",
+							json_object_get(entry, "owner_email"), "selected", current == owner));
 	err_release(&e);
 	json_decref(users);
 	size_t i;
@@ -132,6 +140,12 @@ static void control_page(struct http_request *r, struct http_response *res, int 
 		char key[64];
 		snprintf(key, sizeof key, "soa.relation_%s", json_string_value(json_object_get(link, "relation")));
 		json_object_set_new(link, "relation_label", json_string(web_string(r->locale, key)));
+	}
+	json_t *ev;
+	json_array_foreach(json_object_get(entry, "evidence"), i, ev) {
+		char key[48];
+		snprintf(key, sizeof key, "evidence.state_%s", json_string_value(json_object_get(ev, "state")));
+		json_object_set_new(ev, "state_label", json_string(web_string(r->locale, key)));
 	}
 	json_t *h;
 	json_array_foreach(json_object_get(entry, "history"), i, h) {
@@ -244,6 +258,16 @@ out:
 	json_decref(fw);
 	json_decref(list);
 	err_release(&e);
+}
+
+HANDLER(page_assessments_xlsx)
+{
+	api_assessment_export(r, res, "xlsx");
+}
+
+HANDLER(page_assessments_csv)
+{
+	api_assessment_export(r, res, "csv");
 }
 
 static void back_to_assessments(struct http_request *r, struct http_response *res, int rc, struct err *e,

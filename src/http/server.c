@@ -72,6 +72,7 @@ struct conn_state {
 	char allow[64];
 	double started_ms;
 	size_t limit;
+	size_t streamed;          /* ROUTE_STREAM: body bytes seen so far */
 	struct MHD_PostProcessor *post;
 };
 
@@ -122,9 +123,15 @@ static void log_request(struct conn_state *cs, int status)
 
 static void add_security_headers(struct MHD_Response *mr, const struct http_response *res)
 {
-	MHD_add_response_header(mr, "Content-Security-Policy",
-				"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+	/* A download never runs as a page of ours, whatever a browser guesses it is. */
+	if (res->sandbox)
+		MHD_add_response_header(mr, "Content-Security-Policy",
+					res->sandbox_styles ? "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+							    : "sandbox; default-src 'none'");
+	else
+		MHD_add_response_header(mr, "Content-Security-Policy",
+					"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+					"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
 	MHD_add_response_header(mr, "Referrer-Policy", "same-origin");
@@ -137,12 +144,23 @@ static void add_security_headers(struct MHD_Response *mr, const struct http_resp
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn_state *cs,
 				     struct http_response *res)
 {
-	size_t len = res->body.len;
-	char *data = buf_detach(&res->body, NULL);
-	struct MHD_Response *mr = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (!mr) {
-		free(data);
-		return MHD_NO;
+	struct MHD_Response *mr;
+	if (res->file_fd > 0) {
+		/* MHD sends the file with sendfile where it can and closes it when done. */
+		mr = MHD_create_response_from_fd64(res->file_size, res->file_fd);
+		if (!mr) {
+			close(res->file_fd);
+			return MHD_NO;
+		}
+		res->file_fd = 0;
+	} else {
+		size_t len = res->body.len;
+		char *data = buf_detach(&res->body, NULL);
+		mr = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+		if (!mr) {
+			free(data);
+			return MHD_NO;
+		}
 	}
 	if (res->content_type)
 		MHD_add_response_header(mr, "Content-Type", res->content_type);
@@ -163,9 +181,27 @@ static enum MHD_Result collect_form(void *cls, enum MHD_ValueKind kind, const ch
 				    const char *transfer_encoding, const char *data, uint64_t off, size_t size)
 {
 	struct http_request *r = cls;
-	(void)kind, (void)content_type, (void)transfer_encoding;
+	(void)kind, (void)transfer_encoding;
 	if (!key)
 		return MHD_YES;
+	if (filename && r->route_flags & ROUTE_STREAM) {
+		if (strcmp(key, "file") || (r->evidence_upload && off == 0)) {
+			r->upload_extra = true; /* only one part, named "file", is read */
+			return MHD_YES;
+		}
+		if (!r->evidence_upload) {
+			r->evidence_upload = calloc(1, sizeof *r->evidence_upload);
+			if (!r->evidence_upload)
+				return MHD_NO;
+			if (svc_upload_begin(r->evidence_upload, &r->config->evidence, filename, content_type, &r->upload_err))
+				return MHD_YES;
+		}
+		/* Past the limit the writer stops writing and remembers it; the rest is read and dropped. */
+		if (size && !r->upload_err.code && svc_upload_write(r->evidence_upload, data, size, &r->upload_err) &&
+		    r->upload_err.code == AIMS_ETOOBIG)
+			err_release(&r->upload_err);
+		return MHD_YES;
+	}
 	if (filename) {
 		/* the file name is the client's bytes, not necessarily UTF-8 */
 		if (!r->upload)
@@ -293,7 +329,17 @@ static void handle(struct conn_state *cs, struct http_response *res)
 		}
 		goto out;
 	}
-	if (cs->route->flags & (ROUTE_FORM | ROUTE_UPLOAD)) {
+	if ((cs->route->flags & ROUTE_STREAM) && cs->post) {
+		/* The body was parsed as it came; destroying the parser flushes its last bytes. */
+		if (MHD_destroy_post_processor(cs->post) != MHD_YES)
+			r->stream_broken = true;
+		cs->post = NULL;
+		if (r->stream_broken) {
+			http_problem(res, 400, "the multipart form data could not be read", NULL);
+			goto out;
+		}
+	}
+	if ((cs->route->flags & (ROUTE_FORM | ROUTE_UPLOAD)) && !(cs->route->flags & ROUTE_STREAM)) {
 		if (cs->post) {
 			if (MHD_post_process(cs->post, r->body.data ? r->body.data : "", r->body.len) != MHD_YES) {
 				http_problem(res, 400, "the form data could not be read", NULL);
@@ -317,6 +363,27 @@ out:
 	if (read_only)
 		store_read_end(r->store);
 	err_release(&e);
+}
+
+/*
+ * For streamed uploads: whether the request carries a valid session or token, checked
+ * before the body is read. When it does not, handle() answers (401 or the sign-in
+ * redirect) with the same rules as every other route.
+ */
+static bool signed_in_early(struct conn_state *cs)
+{
+	struct err e = ERR_INIT;
+	struct http_request *r = &cs->req;
+	r->store = pool_acquire();
+	int rc = authenticate(r, &e);
+	pool_release(r->store);
+	r->store = NULL;
+	bool ok = rc == 0 && r->auth != AUTH_NONE;
+	actor_release(&r->actor);
+	memset(&r->actor, 0, sizeof r->actor);
+	r->auth = AUTH_NONE;
+	err_release(&e);
+	return ok;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -345,10 +412,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
 				  cs->req.address, sizeof cs->req.address);
 		cs->route = http_route_match(method, url, cs->req.ids, cs->req.key, &cs->path_known, cs->allow, sizeof cs->allow);
-		if (cs->route)
+		if (cs->route) {
 			cs->req.route = cs->route->pattern;
-		cs->limit = cs->route && (cs->route->flags & ROUTE_UPLOAD) ? HTTP_UPLOAD_LIMIT : HTTP_JSON_LIMIT;
-		buf_init(&cs->req.body, cs->limit);
+			cs->req.route_flags = cs->route->flags;
+		}
+		bool stream = cs->route && (cs->route->flags & ROUTE_STREAM);
+		cs->limit = stream ? (size_t)server_config->evidence.max_bytes + HTTP_JSON_LIMIT
+			  : cs->route && (cs->route->flags & ROUTE_UPLOAD) ? HTTP_UPLOAD_LIMIT : HTTP_JSON_LIMIT;
+		buf_init(&cs->req.body, stream ? 0 : cs->limit);
 		const char *declared = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (declared && strtoull(declared, NULL, 10) > cs->limit) {
 			struct http_response res = { .status = 500 };
@@ -356,13 +427,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			http_problem(&res, 413, "the request body is larger than this route accepts", NULL);
 			return send_response(conn, cs, &res);
 		}
-		if (cs->route && (cs->route->flags & (ROUTE_FORM | ROUTE_UPLOAD)))
+		if (stream && !signed_in_early(cs)) {
+			/* Refuse before a byte of the file is read: no anonymous disk writes. */
+			struct http_response res = { .status = 500 };
+			buf_init(&res.body, HTTP_JSON_LIMIT);
+			cs->req.store = pool_acquire();
+			handle(cs, &res);
+			pool_release(cs->req.store);
+			cs->req.store = NULL;
+			return send_response(conn, cs, &res);
+		}
+		if (cs->route && (cs->route->flags & (ROUTE_FORM | ROUTE_UPLOAD | ROUTE_STREAM)))
 			cs->post = MHD_create_post_processor(conn, 64 * 1024, collect_form, &cs->req);
+		if (stream && !cs->post) {
+			struct http_response res = { .status = 500 };
+			buf_init(&res.body, HTTP_JSON_LIMIT);
+			http_problem(&res, 415, "send the file as multipart/form-data, in a part named \"file\"", NULL);
+			return send_response(conn, cs, &res);
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!cs->req.body_too_large && buf_add(&cs->req.body, upload_data, *upload_data_size))
+		if (cs->req.route_flags & ROUTE_STREAM) {
+			/* Streamed: parsed as it arrives; the file part goes to disk, never to memory. */
+			cs->streamed += *upload_data_size;
+			if (cs->streamed > cs->limit)
+				cs->req.body_too_large = true;
+			else if (!cs->req.body_too_large && MHD_post_process(cs->post, upload_data, *upload_data_size) != MHD_YES)
+				cs->req.stream_broken = true;
+		} else if (!cs->req.body_too_large && buf_add(&cs->req.body, upload_data, *upload_data_size)) {
 			cs->req.body_too_large = true;
+		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -388,6 +483,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	actor_release(&cs->req.actor);
 	json_decref(cs->req.form);
 	json_decref(cs->req.upload);
+	if (cs->req.evidence_upload) {
+		svc_upload_release(cs->req.evidence_upload);
+		free(cs->req.evidence_upload);
+	}
+	err_release(&cs->req.upload_err);
 	free(cs);
 	requests_in_flight--;
 	*con_cls = NULL;
@@ -460,8 +560,11 @@ int http_serve(const struct http_config *cfg)
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	char ip[64];
 	inet_ntop(AF_INET, &addr.sin_addr, ip, sizeof ip);
-	fprintf(stderr, "{\"msg\":\"listening\",\"url\":\"http://%s:%u/\",\"threads\":%d,\"db\":\"%s\"}\n", ip,
-		info ? info->port : ntohs(addr.sin_port), threads, store_backend(pool.stores[0]));
+	struct buf line = BUF_INIT(4096);
+	log_escape(&line, cfg->evidence.dir ? cfg->evidence.dir : "");
+	fprintf(stderr, "{\"msg\":\"listening\",\"url\":\"http://%s:%u/\",\"threads\":%d,\"db\":\"%s\",\"evidence_dir\":\"%s\"}\n",
+		ip, info ? info->port : ntohs(addr.sin_port), threads, store_backend(pool.stores[0]), buf_str(&line));
+	buf_release(&line);
 	int sig = 0;
 	sigwait(&stop, &sig);
 	fprintf(stderr, "{\"msg\":\"shutting down\",\"signal\":%d}\n", sig);

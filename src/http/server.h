@@ -4,6 +4,8 @@
 #ifndef AIMS_HTTP_SERVER_H
 #define AIMS_HTTP_SERVER_H
 
+#include "svc/svc.h"
+
 #include <stdbool.h>
 
 struct http_config {
@@ -12,6 +14,7 @@ struct http_config {
 	int threads;             /* --threads / AIMS_THREADS; 0: number of CPUs */
 	bool secure_cookies;     /* --secure-cookies / AIMS_SECURE_COOKIES=1: behind TLS */
 	int shutdown_grace_s;    /* --shutdown-grace / AIMS_SHUTDOWN_GRACE: wait for in-flight requests */
+	struct svc_evidence_config evidence; /* --evidence-dir, --evidence-max-mb */
 };
 
 /* Serves until SIGTERM or SIGINT, then finishes in-flight requests. Returns an exit code. */

@@ -175,6 +175,7 @@ json_t *compliance_soa_summary(json_t *entries, const char *today)
 {
 	json_t *by_status = json_object();
 	json_int_t total = 0, applicable = 0, overdue = 0, outdated = 0, review = 0;
+	json_int_t no_evidence = 0, expired_evidence = 0;
 	for (int i = 0; vocab_soa_status.codes[i]; i++)
 		json_object_set_new(by_status, vocab_soa_status.codes[i], json_integer(0));
 	size_t i;
@@ -193,8 +194,14 @@ json_t *compliance_soa_summary(json_t *entries, const char *today)
 			json_integer_set(n, json_integer_value(n) + 1);
 		if (due && strcmp(due, today) < 0 && (!status || strcmp(status, "implemented")))
 			overdue++;
+		const char *evidence = json_string_value(json_object_get(row, "evidence_state"));
+		no_evidence += evidence && !strcmp(evidence, "none");
+		expired_evidence += evidence && !strcmp(evidence, "expired");
 	}
-	return json_pack("{sI sI sI so sI sI sI}", "total", total, "applicable", applicable, "not_applicable",
-			 total - applicable, "by_status", by_status, "overdue", overdue, "outdated", outdated, "review",
-			 review);
+	json_int_t implemented = json_integer_value(json_object_get(by_status, "implemented"));
+	return json_pack("{sI sI sI so sI sI sI sI sI sf}", "total", total, "applicable", applicable,
+			 "not_applicable", total - applicable, "by_status", by_status, "overdue", overdue,
+			 "outdated", outdated, "review", review, "no_evidence", no_evidence, "expired_evidence",
+			 expired_evidence, "implemented_share",
+			 applicable ? (double)implemented / (double)applicable : 0.0);
 }

@@ -36,11 +36,15 @@ int compliance_soa_validate(json_t *input, json_t *before, json_t **fields, stru
 int compliance_assessment_validate(json_t *input, json_t **fields, struct err *e);
 
 /*
- * Summary of SoA entries (each with applicable, status, due_date, and optionally
- * outdated and review_from) as of today (YYYY-MM-DD): {total, applicable,
- * not_applicable, by_status: {code: n}, overdue, outdated, review}, where overdue counts
- * applicable entries with a due date before today that are not implemented, outdated
- * those made against another catalog version and review those waiting for review.
+ * Summary of SoA entries (each with applicable, status, due_date and, when known,
+ * outdated, review_from and evidence_state) as of today (YYYY-MM-DD): {total,
+ * applicable, not_applicable, by_status: {code: n}, overdue, outdated, review,
+ * no_evidence, expired_evidence, implemented_share}, where overdue counts applicable
+ * entries with a due date before today that are not implemented, outdated those made
+ * against another catalog version, review those waiting for review, no_evidence /
+ * expired_evidence count applicable entries whose evidence_state is "none" /
+ * "expired", and implemented_share is implemented / applicable (0 when nothing
+ * applies).
  */
 json_t *compliance_soa_summary(json_t *entries, const char *today);
 

@@ -42,7 +42,16 @@ static const struct field_rule user_rules[] = {
 	{ "role", FIELD_ENUM, 0, 0, &vocab_role, NULL, 0 },
 };
 
+/* Evidence: the dates are checked as real dates by model/evidence.c afterwards. */
+static const struct field_rule evidence_rules[] = {
+	{ "title", FIELD_TEXT, 1, 200, NULL, NULL, FIELD_REQUIRED },
+	{ "description", FIELD_TEXT, 0, 2000, NULL, NULL, FIELD_MULTILINE },
+	{ "issued_on", FIELD_TEXT, 0, 10, NULL, NULL, 0 },
+	{ "valid_until", FIELD_TEXT, 0, 10, NULL, NULL, 0 },
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+const struct record_type record_evidence = { "evidence", evidence_rules, COUNT(evidence_rules) };
 const struct record_type record_system = { "system", system_rules, COUNT(system_rules) };
 const struct record_type record_org = { "org", org_rules, COUNT(org_rules) };
 const struct record_type record_user = { "user", user_rules, COUNT(user_rules) };

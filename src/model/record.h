@@ -51,6 +51,7 @@ enum record_mode { RECORD_CREATE, RECORD_PATCH };
 extern const struct record_type record_system;
 extern const struct record_type record_org;
 extern const struct record_type record_user;
+extern const struct record_type record_evidence;
 
 /*
  * Validates input (a JSON object). On success *out is a new object holding only the

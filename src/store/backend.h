@@ -59,6 +59,15 @@ struct store_ops {
 	int (*assessment_list_stale)(struct store *s, const struct store_scope *scope, const char *catalog_id, const char *version, json_t **out, struct err *e);
 	int (*change_add)(struct store *s, const char *at, int64_t actor_user_id, const char *object_type, int64_t object_id, const char *field, const char *old_value, const char *new_value, struct err *e);
 	int (*change_list)(struct store *s, const char *object_type, int64_t object_id, int limit, json_t **out, struct err *e);
+	int (*evidence_list)(struct store *s, const struct store_evidence_query *q, json_t **items, int64_t *total, struct err *e);
+	int (*evidence_get)(struct store *s, int64_t id, json_t **out, struct err *e);
+	int (*evidence_create)(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e);
+	int (*evidence_update)(struct store *s, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
+	int (*evidence_links)(struct store *s, int64_t evidence_id, json_t **out, struct err *e);
+	int (*evidence_link_add)(struct store *s, int64_t evidence_id, int64_t system_id, const char *catalog_id, const char *requirement_id, const char *now, int64_t *id_out, struct err *e);
+	int (*evidence_link_delete)(struct store *s, int64_t evidence_id, int64_t link_id, struct err *e);
+	int (*evidence_on_requirements)(struct store *s, int64_t org_id, int64_t system_id, const char *catalog_id, json_t **out, struct err *e);
+	int (*evidence_digests)(struct store *s, json_t **out, struct err *e);
 	int (*change_recent)(struct store *s, const struct store_scope *scope, int limit, json_t **out, struct err *e);
 	int (*auth_epoch)(struct store *s, int64_t *epoch, struct err *e);
 	int (*auth_event_add)(struct store *s, const char *at, const char *kind, const char *email, int64_t user_id, const char *address, const char *detail, struct err *e);
@@ -70,6 +79,10 @@ struct store_ops {
 	int (*table_count)(struct store *s, const struct store_table *t, int64_t *count, struct err *e);
 	int (*backup)(struct store *s, const char *path, struct err *e);
 };
+
+/* The LIKE pattern of a substring search ("%text%", with % _ and \ escaped by \);
+ * free() it. */
+char *store_like_pattern(const char *text);
 
 /* Whether name is a column name we would put into SQL: [a-z_][a-z0-9_]*, short. */
 bool store_identifier_ok(const char *name);

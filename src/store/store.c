@@ -6,6 +6,7 @@
  * PostgreSQL backend; "sqlite:PATH" or a plain PATH open an SQLite file.
  */
 #include "store/backend.h"
+#include "base/buf.h"
 
 #include <string.h>
 
@@ -44,6 +45,8 @@ const struct store_table store_tables[] = {
 	{ "soa_entries", "id", true, false },
 	{ "system_frameworks", "system_id, catalog_id", false, false },
 	{ "assessments", "id", true, false },
+	{ "evidence", "id", true, false },
+	{ "evidence_links", "id", true, false },
 	{ "system_counts", "org_id, status, lifecycle_stage", false, true },
 	{ NULL, NULL, false, false },
 };
@@ -341,4 +344,65 @@ int store_assessment_list_stale(struct store *s, const struct store_scope *scope
 				const char *version, json_t **out, struct err *e)
 {
 	return s->ops->assessment_list_stale(s, scope, catalog_id, version, out, e);
+}
+
+int store_evidence_list(struct store *s, const struct store_evidence_query *q, json_t **items, int64_t *total, struct err *e)
+{
+	return s->ops->evidence_list(s, q, items, total, e);
+}
+
+int store_evidence_get(struct store *s, int64_t id, json_t **out, struct err *e)
+{
+	return s->ops->evidence_get(s, id, out, e);
+}
+
+int store_evidence_create(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e)
+{
+	return s->ops->evidence_create(s, fields, now, id_out, e);
+}
+
+int store_evidence_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e)
+{
+	return s->ops->evidence_update(s, id, fields, expected_version, now, e);
+}
+
+int store_evidence_links(struct store *s, int64_t evidence_id, json_t **out, struct err *e)
+{
+	return s->ops->evidence_links(s, evidence_id, out, e);
+}
+
+int store_evidence_link_add(struct store *s, int64_t evidence_id, int64_t system_id, const char *catalog_id,
+			    const char *requirement_id, const char *now, int64_t *id_out, struct err *e)
+{
+	return s->ops->evidence_link_add(s, evidence_id, system_id, catalog_id ? catalog_id : "",
+					 requirement_id ? requirement_id : "", now, id_out, e);
+}
+
+int store_evidence_link_delete(struct store *s, int64_t evidence_id, int64_t link_id, struct err *e)
+{
+	return s->ops->evidence_link_delete(s, evidence_id, link_id, e);
+}
+
+int store_evidence_on_requirements(struct store *s, int64_t org_id, int64_t system_id, const char *catalog_id,
+				   json_t **out, struct err *e)
+{
+	return s->ops->evidence_on_requirements(s, org_id, system_id, catalog_id, out, e);
+}
+
+int store_evidence_digests(struct store *s, json_t **out, struct err *e)
+{
+	return s->ops->evidence_digests(s, out, e);
+}
+
+char *store_like_pattern(const char *text)
+{
+	struct buf pattern = BUF_INIT(4096);
+	buf_addch(&pattern, '%');
+	for (const char *c = text; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			buf_addch(&pattern, '\\');
+		buf_addch(&pattern, *c);
+	}
+	buf_addch(&pattern, '%');
+	return buf_detach(&pattern, NULL);
 }

@@ -199,6 +199,53 @@ int store_soa_list_stale(struct store *s, const struct store_scope *scope, const
  * ordered by org path, system id, requirement_id. */
 int store_assessment_list_stale(struct store *s, const struct store_scope *scope, const char *catalog_id,
 				const char *version, json_t **out, struct err *e);
+/* ---- evidence (documents that show a requirement is met) ----
+ * {id, org_id, org_name, title, description, kind, filename, media_type, size_bytes,
+ *  sha256, issued_on, valid_until, uploaded_by, uploader_email, uploader_name,
+ *  link_count, version, created_at, updated_at}. The bytes are not in the database:
+ *  sha256 names them in the evidence directory (store/blobs.h). */
+struct store_evidence_query {
+	int64_t org_id;             /* this organisation only; 0: all in scope */
+	const struct store_scope *scope;
+	const char *q;              /* substring of title, description or file name */
+	int64_t system_id;          /* only evidence linked to this system; 0: any */
+	const char *catalog_id;     /* with requirement_id: only evidence linked to it */
+	const char *requirement_id;
+	const char *state;          /* "expired" or "valid" against today; NULL: both */
+	const char *today;          /* YYYY-MM-DD, for state */
+	int limit, offset;          /* limit 0: all */
+};
+/* Newest first; total counts all matches (NULL to skip). */
+int store_evidence_list(struct store *s, const struct store_evidence_query *q, json_t **items,
+			int64_t *total, struct err *e);
+int store_evidence_get(struct store *s, int64_t id, json_t **out, struct err *e);
+/* fields: org_id, title, filename, media_type, size_bytes, sha256 (required), any of
+ * description, kind, issued_on, valid_until, uploaded_by. */
+int store_evidence_create(struct store *s, json_t *fields, const char *now, int64_t *id_out,
+			  struct err *e);
+/* fields: any of title, description, issued_on, valid_until. */
+int store_evidence_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version,
+			  const char *now, struct err *e);
+/* The links of one evidence row: [{id, evidence_id, system_id (0: none), system_name,
+ * catalog_id, requirement_id ("" : none), created_at}], in id order. */
+int store_evidence_links(struct store *s, int64_t evidence_id, json_t **out, struct err *e);
+/* system_id 0 and "" for parts not linked; a second equal link is AIMS_ECONFLICT naming "link". */
+int store_evidence_link_add(struct store *s, int64_t evidence_id, int64_t system_id,
+			    const char *catalog_id, const char *requirement_id, const char *now,
+			    int64_t *id_out, struct err *e);
+/* AIMS_ENOTFOUND unless link_id is a link of evidence_id. */
+int store_evidence_link_delete(struct store *s, int64_t evidence_id, int64_t link_id, struct err *e);
+/*
+ * Evidence on requirements of catalog_id, for the SoA and the gap analysis:
+ * [{evidence_id, title, valid_until, system_id, requirement_id}], one row per link.
+ * With system_id 0: links of the organisation's evidence (org_id) that name a
+ * requirement, with or without a system; else the links naming that system and a
+ * requirement of catalog_id (the system's assessment), whatever organisation.
+ */
+int store_evidence_on_requirements(struct store *s, int64_t org_id, int64_t system_id,
+				   const char *catalog_id, json_t **out, struct err *e);
+/* {id, sha256, size_bytes} of every evidence row, in id order (for verify). */
+int store_evidence_digests(struct store *s, json_t **out, struct err *e);
 
 /* ---- change history (append-only) ---- */
 int store_change_add(struct store *s, const char *at, int64_t actor_user_id, const char *object_type,

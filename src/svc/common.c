@@ -1,6 +1,6 @@
 /*
- * common.c: scope building, history diffs, the commit-or-rollback ending and the
- * retry rule shared by the use cases.
+ * common.c: scope building, history diffs, the commit-or-rollback ending, the retry
+ * rule and the visible-organisation and visible-system loaders shared by the use cases.
  */
 #include "svc/internal.h"
 #include "base/buf.h"
@@ -127,3 +127,40 @@ bool svc_retry(int rc, int *attempt, struct err *e)
 	nanosleep(&ts, NULL);
 	return true;
 }
+
+void svc_today(char out[11])
+{
+	char now[CLOCK_ISO_LEN];
+	clock_now_iso(now);
+	memcpy(out, now, 10);
+	out[10] = '\0';
+}
+
+/* The organisation if the actor may see it (with its path); else AIMS_ENOTFOUND. */
+int svc_load_org(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e)
+{
+	int rc = store_org_get(s, org_id, out, e);
+	if (rc)
+		return rc == AIMS_ENOTFOUND ? err_set(e, AIMS_ENOTFOUND, "no such organisation") : rc;
+	if (!actor_can_see(a, json_string_value(json_object_get(*out, "path")))) {
+		json_decref(*out);
+		*out = NULL;
+		return err_set(e, AIMS_ENOTFOUND, "no such organisation");
+	}
+	return 0;
+}
+
+/* The system if the actor may see it (org_path kept for rights); else AIMS_ENOTFOUND. */
+int svc_load_system(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	int rc = store_system_get(s, id, out, e);
+	if (rc)
+		return rc;
+	if (!actor_can_see(a, json_string_value(json_object_get(*out, "org_path")))) {
+		json_decref(*out);
+		*out = NULL;
+		return err_set(e, AIMS_ENOTFOUND, "no such AI system");
+	}
+	return 0;
+}
+

@@ -21,57 +21,19 @@
 #include "svc/catalogs.h"
 #include "model/compliance.h"
 #include "model/vocab.h"
+#include "report/assessment_xlsx.h"
 #include "report/soa_xlsx.h"
+#include "report/xlsx.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#define XLSX_MAX ((size_t)64 << 20)
 
 /* ---- shared helpers ---- */
-
-static void today(char out[11])
-{
-	char now[CLOCK_ISO_LEN];
-	clock_now_iso(now);
-	memcpy(out, now, 10);
-	out[10] = '\0';
-}
 
 static json_t *text_pair(const struct catalog_text *t)
 {
 	return json_pack("{s:s? s:s?}", "ko", t->ko, "en", t->en);
-}
-
-/* The organisation if the actor may see it (with its path); else AIMS_ENOTFOUND. */
-static int load_org(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e)
-{
-	int rc = store_org_get(s, org_id, out, e);
-	if (rc)
-		return rc == AIMS_ENOTFOUND ? err_set(e, AIMS_ENOTFOUND, "no such organisation") : rc;
-	if (!actor_can_see(a, json_string_value(json_object_get(*out, "path")))) {
-		json_decref(*out);
-		*out = NULL;
-		return err_set(e, AIMS_ENOTFOUND, "no such organisation");
-	}
-	return 0;
-}
-
-/* The system if the actor may see it (org_path kept for rights); else AIMS_ENOTFOUND. */
-static int load_system(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e)
-{
-	int rc = store_system_get(s, id, out, e);
-	if (rc)
-		return rc;
-	if (!actor_can_see(a, json_string_value(json_object_get(*out, "org_path")))) {
-		json_decref(*out);
-		*out = NULL;
-		return err_set(e, AIMS_ENOTFOUND, "no such AI system");
-	}
-	return 0;
 }
 
 static bool holds_role_on(struct store *s, int64_t user_id, const char *org_path, struct err *e)
@@ -147,21 +109,24 @@ int svc_soa_get(struct store *s, const struct actor *a, int64_t org_id, const ch
 		json_t **out, struct err *e)
 {
 	const struct catalog *c = NULL;
-	json_t *org = NULL, *rows = NULL, *items = json_array(), *all = json_array();
+	json_t *org = NULL, *rows = NULL, *items = json_array(), *all = json_array(), *evidence = NULL;
 	char date[11];
 	*out = NULL;
-	today(date);
+	svc_today(date);
 	int rc = soa_catalog(&c, e);
 	if (!rc && status && *status && !vocab_has(&vocab_soa_status, status) && strcmp(status, "excluded") &&
-	    strcmp(status, "overdue")) {
+	    strcmp(status, "overdue") && strcmp(status, "no_evidence") && strcmp(status, "expired_evidence")) {
 		err_field_code(e, 0, "status", "choice", -1,
-			       "must be not_started, planned, partial, implemented, excluded or overdue");
+			       "must be not_started, planned, partial, implemented, excluded, overdue, no_evidence "
+			       "or expired_evidence");
 		rc = err_set(e, AIMS_EBADREQ, "invalid query parameters");
 	}
 	if (!rc)
-		rc = load_org(s, a, org_id, &org, e);
+		rc = svc_load_org(s, a, org_id, &org, e);
 	if (!rc)
 		rc = store_soa_list(s, org_id, c->id, &rows, e);
+	if (!rc)
+		rc = svc_evidence_by_requirement(s, org_id, 0, c->id, date, &evidence, e);
 	if (rc)
 		goto out;
 	/* Rows come in control_id order; look each control up by id. */
@@ -177,10 +142,15 @@ int svc_soa_get(struct store *s, const struct actor *a, int64_t org_id, const ch
 		json_t *stored = json_object_get(by_id, req->id);
 		json_t *entry = stored ? json_deep_copy(stored) : soa_default(c, req->id);
 		soa_decorate(entry, c, req, date);
+		svc_evidence_mark(entry, evidence, req->id);
 		json_array_append(all, entry);
+		const char *ev_state = json_string_value(json_object_get(entry, "evidence_state"));
+		bool applies = json_is_true(json_object_get(entry, "applicable"));
 		bool keep = !status || !*status ||
 			    (!strcmp(status, "excluded") ? json_is_false(json_object_get(entry, "applicable"))
 			     : !strcmp(status, "overdue") ? json_is_true(json_object_get(entry, "overdue"))
+			     : !strcmp(status, "no_evidence") ? applies && !strcmp(ev_state, "none")
+			     : !strcmp(status, "expired_evidence") ? applies && !strcmp(ev_state, "expired")
 							   : json_is_true(json_object_get(entry, "applicable")) &&
 								     !strcmp(status, json_string_value(json_object_get(entry, "status"))));
 		if (keep)
@@ -199,6 +169,7 @@ out:
 	json_decref(rows);
 	json_decref(items);
 	json_decref(all);
+	json_decref(evidence);
 	return rc;
 }
 
@@ -222,7 +193,7 @@ static int soa_set_once(struct store *s, const struct actor *a, int64_t org_id, 
 	int64_t id = 0;
 	*out = NULL;
 	clock_now_iso(now);
-	today(date);
+	svc_today(date);
 	int rc = soa_catalog(&c, e);
 	if (!rc)
 		rc = soa_control(c, control_id, &req, e);
@@ -230,7 +201,7 @@ static int soa_set_once(struct store *s, const struct actor *a, int64_t org_id, 
 		return rc;
 	if ((rc = store_tx_begin(s, e)))
 		return rc;
-	if ((rc = load_org(s, a, org_id, &org, e)))
+	if ((rc = svc_load_org(s, a, org_id, &org, e)))
 		goto out;
 	const char *path = json_string_value(json_object_get(org, "path"));
 	if (!(actor_rights_on(a, path) & RIGHT_SYSTEM_EDIT_ANY)) {
@@ -314,17 +285,17 @@ int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const 
 	const struct catalog *c = NULL;
 	const struct catalog_requirement *req = NULL;
 	const struct catalog_set *set = NULL;
-	json_t *org = NULL, *entry = NULL, *history = NULL;
+	json_t *org = NULL, *entry = NULL, *history = NULL, *evidence = NULL;
 	char date[11];
 	*out = NULL;
-	today(date);
+	svc_today(date);
 	int rc = soa_catalog(&c, e);
 	if (!rc)
 		rc = soa_control(c, control_id, &req, e);
 	if (!rc)
 		rc = svc_catalogs_builtin(&set, e);
 	if (!rc)
-		rc = load_org(s, a, org_id, &org, e);
+		rc = svc_load_org(s, a, org_id, &org, e);
 	if (rc)
 		goto out;
 	rc = store_soa_get(s, org_id, c->id, control_id, &entry, e);
@@ -339,6 +310,11 @@ int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const 
 	if (id > 0 && (rc = store_change_list(s, "soa", id, 1000, &history, e)))
 		goto out;
 	soa_decorate(entry, c, req, date);
+	if ((rc = svc_evidence_by_requirement(s, org_id, 0, c->id, date, &evidence, e)))
+		goto out;
+	svc_evidence_mark(entry, evidence, control_id);
+	json_t *items = json_object_get(json_object_get(evidence, control_id), "items");
+	json_object_set_new(entry, "evidence", items ? json_incref(items) : json_array());
 	json_object_set_new(entry, "org_id", json_integer(org_id));
 	json_object_set_new(entry, "description", text_pair(&req->description));
 	json_object_set_new(entry, "links", catalog_set_links(set, c->id, control_id));
@@ -352,13 +328,47 @@ out:
 	json_decref(org);
 	json_decref(entry);
 	json_decref(history);
+	json_decref(evidence);
 	return rc;
 }
 
-static const char *text_in(json_t *pair, const char *locale)
+int svc_soa_owner_options(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e)
 {
-	const char *t = json_string_value(json_object_get(pair, locale));
-	return t ? t : json_string_value(json_object_get(pair, strcmp(locale, "ko") ? "ko" : "en"));
+	struct store_scope everyone = { .all = true };
+	json_t *org = NULL, *users = NULL, *list = json_array();
+	*out = NULL;
+	int rc = svc_load_org(s, a, org_id, &org, e);
+	if (rc)
+		goto out;
+	const char *path = json_string_value(json_object_get(org, "path"));
+	/* Only who may set the owner needs the list; readers get none of the addresses. */
+	if (!(actor_rights_on(a, path) & RIGHT_SYSTEM_EDIT_ANY))
+		goto out;
+	/* One membership query per user: the same test soa_set_once applies, so the page
+	 * offers exactly who the save accepts. Fine for an organisation's few hundred users. */
+	if ((rc = store_user_list(s, &everyone, &users, e)))
+		goto out;
+	size_t i;
+	json_t *u;
+	json_array_foreach(users, i, u) {
+		bool ok = holds_role_on(s, json_integer_value(json_object_get(u, "id")), path, e);
+		if (e->code) {
+			rc = e->code;
+			goto out;
+		}
+		if (ok)
+			json_array_append_new(list, json_pack("{sO sO sO}", "id", json_object_get(u, "id"), "email",
+							      json_object_get(u, "email"), "name", json_object_get(u, "name")));
+	}
+out:
+	if (!rc) {
+		*out = list;
+		list = NULL;
+	}
+	json_decref(list);
+	json_decref(org);
+	json_decref(users);
+	return rc;
 }
 
 int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct err *e)
@@ -379,7 +389,7 @@ int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct
 		const char *cells[] = {
 			json_string_value(json_object_get(it, "control_id")),
 			json_string_value(json_object_get(it, "group")),
-			text_in(json_object_get(it, "title"), locale),
+			report_text_in(json_object_get(it, "title"), locale),
 			json_is_true(json_object_get(it, "applicable")) ? "yes" : "no",
 			json_string_value(json_object_get(it, "justification")),
 			json_string_value(json_object_get(it, "status")),
@@ -406,33 +416,7 @@ int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct
 
 int svc_soa_xlsx(json_t *soa, const char *locale, char **out, size_t *len, struct err *e)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	struct buf b = BUF_INIT(XLSX_MAX);
-	*out = NULL;
-	snprintf(path, sizeof path, "%s/aims-soa-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return err_set(e, AIMS_EIO, "cannot create a temporary file: %s", strerror(errno));
-	close(fd);
-	int rc = report_soa_xlsx(soa, locale, path, e);
-	FILE *f = rc ? NULL : fopen(path, "rb");
-	if (!rc && !f)
-		rc = err_set(e, AIMS_EIO, "cannot read %s back: %s", path, strerror(errno));
-	char chunk[16384];
-	size_t n;
-	while (f && !rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (buf_add(&b, chunk, n))
-			rc = err_set(e, AIMS_ETOOBIG, "the workbook is too large");
-	if (f)
-		fclose(f);
-	unlink(path);
-	if (rc) {
-		buf_release(&b);
-		return rc;
-	}
-	*out = buf_detach(&b, len);
-	return 0;
+	return report_xlsx_bytes(report_soa_xlsx, soa, locale, out, len, e);
 }
 
 /* ---- frameworks and assessments ---- */
@@ -472,7 +456,7 @@ int svc_framework_list(struct store *s, const struct actor *a, int64_t system_id
 {
 	json_t *sys = NULL;
 	*out = NULL;
-	int rc = load_system(s, a, system_id, &sys, e);
+	int rc = svc_load_system(s, a, system_id, &sys, e);
 	if (!rc)
 		rc = framework_view(s, sys, out, e);
 	if (!rc)
@@ -523,7 +507,7 @@ static int framework_set_once(struct store *s, const struct actor *a, int64_t sy
 	}
 	if ((rc = store_tx_begin(s, e)))
 		goto done;
-	if ((rc = load_system(s, a, system_id, &sys, e)))
+	if ((rc = svc_load_system(s, a, system_id, &sys, e)))
 		goto out;
 	if (!svc_system_can_edit(a, sys)) {
 		rc = err_set(e, AIMS_EFORBIDDEN, "your role does not allow changing this AI system");
@@ -623,12 +607,13 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 {
 	const struct catalog_set *set = NULL;
 	const struct catalog *c = NULL;
-	json_t *sys = NULL, *rows = NULL, *items = json_array(), *by_status = json_object();
+	json_t *sys = NULL, *rows = NULL, *items = json_array(), *by_status = json_object(), *evidence = NULL;
+	char date[11];
 	bool chosen = false;
 	*out = NULL;
 	int rc = svc_catalogs_builtin(&set, e);
 	if (!rc)
-		rc = load_system(s, a, system_id, &sys, e);
+		rc = svc_load_system(s, a, system_id, &sys, e);
 	if (rc)
 		goto out;
 	if (!catalog_id || !*catalog_id) {
@@ -646,6 +631,9 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 	}
 	if ((rc = store_assessment_list(s, system_id, catalog_id, &rows, e)))
 		goto out;
+	svc_today(date);
+	if ((rc = svc_evidence_by_requirement(s, 0, system_id, catalog_id, date, &evidence, e)))
+		goto out;
 	for (int i = 0; vocab_assessment_status.codes[i]; i++)
 		json_object_set_new(by_status, vocab_assessment_status.codes[i], json_integer(0));
 	json_t *by_id = json_object();
@@ -660,17 +648,21 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 		json_t *stored = json_object_get(by_id, req->id);
 		json_t *entry = stored ? json_deep_copy(stored) : assessment_default(c, system_id, req->id);
 		json_object_set_new(entry, "kind", json_string(req->kind));
+		const struct catalog_requirement *parent = req->parent ? catalog_find_requirement(c, req->parent) : NULL;
 		json_object_set_new(entry, "parent", req->parent ? json_string(req->parent) : json_null());
+		json_object_set_new(entry, "parent_title", parent ? text_pair(&parent->title) : json_null());
 		json_object_set_new(entry, "title", text_pair(&req->title));
 		const char *v = json_string_value(json_object_get(entry, "catalog_version"));
 		json_object_set_new(entry, "outdated", json_boolean(v && strcmp(v, c->version) != 0));
+		svc_evidence_mark(entry, evidence, req->id);
 		json_t *n = json_object_get(by_status, json_string_value(json_object_get(entry, "status")));
 		if (n)
 			json_integer_set(n, json_integer_value(n) + 1);
 		json_array_append_new(items, entry);
 	}
 	json_decref(by_id);
-	*out = json_pack("{sI ss ss so s{sI so} sb so}", "system_id", (json_int_t)system_id, "catalog_id", c->id,
+	*out = json_pack("{sI sO ss ss so s{sI so} sb so}", "system_id", (json_int_t)system_id, "system_name",
+			 json_object_get(sys, "name"), "catalog_id", c->id,
 			 "catalog_version", c->version, "catalog_title", text_pair(&c->title), "summary", "total",
 			 (json_int_t)json_array_size(items), "by_status", by_status, "can_edit",
 			 svc_system_can_edit(a, sys), "items", items);
@@ -680,7 +672,56 @@ out:
 	json_decref(rows);
 	json_decref(items);
 	json_decref(by_status);
+	json_decref(evidence);
 	return rc;
+}
+
+int svc_assessment_csv(json_t *list, const char *locale, char **out, size_t *len, struct err *e)
+{
+	static const char *const header[] = {
+		"requirement_id", "parent", "kind", "title", "status", "note", "assessor_email", "assessed_on",
+		"catalog_id", "catalog_version", "updated_at", NULL,
+	};
+	struct buf b = BUF_INIT((size_t)1 << 26);
+	int rc = buf_add(&b, "\xEF\xBB\xBF", 3); /* BOM: spreadsheets then read Korean as UTF-8 */
+	for (int i = 0; header[i] && !rc; i++)
+		rc = (i && buf_addch(&b, ',')) || svc_csv_cell(&b, header[i]);
+	if (!rc)
+		rc = buf_addstr(&b, "\r\n");
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(list, "items"), i, it) {
+		if (rc)
+			break;
+		const char *cells[] = {
+			json_string_value(json_object_get(it, "requirement_id")),
+			json_string_value(json_object_get(it, "parent")),
+			json_string_value(json_object_get(it, "kind")),
+			report_text_in(json_object_get(it, "title"), locale),
+			json_string_value(json_object_get(it, "status")),
+			json_string_value(json_object_get(it, "note")),
+			json_string_value(json_object_get(it, "assessor_email")),
+			json_string_value(json_object_get(it, "assessed_on")),
+			json_string_value(json_object_get(list, "catalog_id")),
+			json_string_value(json_object_get(it, "catalog_version")),
+			json_string_value(json_object_get(it, "updated_at")),
+		};
+		for (size_t k = 0; k < sizeof cells / sizeof cells[0] && !rc; k++)
+			rc = (k && buf_addch(&b, ',')) || svc_csv_cell(&b, cells[k]);
+		if (!rc)
+			rc = buf_addstr(&b, "\r\n");
+	}
+	if (rc) {
+		buf_release(&b);
+		return err_set(e, AIMS_ETOOBIG, "the export is too large");
+	}
+	*out = buf_detach(&b, len);
+	return 0;
+}
+
+int svc_assessment_xlsx(json_t *list, const char *locale, char **out, size_t *len, struct err *e)
+{
+	return report_xlsx_bytes(report_assessment_xlsx, list, locale, out, len, e);
 }
 
 static int assessment_set_once(struct store *s, const struct actor *a, int64_t system_id, json_t *input,
@@ -694,7 +735,7 @@ static int assessment_set_once(struct store *s, const struct actor *a, int64_t s
 	int64_t id = 0;
 	*out = NULL;
 	clock_now_iso(now);
-	today(date);
+	svc_today(date);
 	const char *catalog_id = json_string_value(json_object_get(input, "catalog"));
 	const char *requirement_id = json_string_value(json_object_get(input, "requirement"));
 	int rc = svc_catalogs_builtin(&set, e);
@@ -723,7 +764,7 @@ static int assessment_set_once(struct store *s, const struct actor *a, int64_t s
 		json_decref(fields);
 		return rc;
 	}
-	if ((rc = load_system(s, a, system_id, &sys, e)))
+	if ((rc = svc_load_system(s, a, system_id, &sys, e)))
 		goto out;
 	if (!svc_system_can_edit(a, sys)) {
 		rc = err_set(e, AIMS_EFORBIDDEN, "your role does not allow assessing this AI system");
@@ -806,7 +847,7 @@ int svc_assessment_history(struct store *s, const struct actor *a, int64_t syste
 {
 	json_t *sys = NULL, *row = NULL;
 	*out = NULL;
-	int rc = load_system(s, a, system_id, &sys, e);
+	int rc = svc_load_system(s, a, system_id, &sys, e);
 	json_decref(sys);
 	if (rc)
 		return rc;

@@ -47,6 +47,24 @@ bool svc_retry(int rc, int *attempt, struct err *e);
  * guarding ' so spreadsheets never run it as a formula). */
 int svc_csv_cell(struct buf *b, const char *text);
 
+/* Today's date (UTC) as YYYY-MM-DD. */
+void svc_today(char out[11]);
+/* The organisation (with its path) if the actor may see it; else AIMS_ENOTFOUND. */
+int svc_load_org(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e);
+/* The system (org_path kept for rights) if the actor may see it; else AIMS_ENOTFOUND. */
+int svc_load_system(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+
+/*
+ * Evidence linked to the requirements of catalog_id (svc/evidence.c): of organisation
+ * org_id (system_id 0) or on system system_id's assessment, as
+ * {requirement_id: {valid, expired, items: [{id, title, valid_until, state}]}}.
+ * svc_evidence_mark adds evidence_valid, evidence_expired and evidence_state
+ * ("valid", "expired" when only expired evidence is left, "none") to an entry.
+ */
+int svc_evidence_by_requirement(struct store *s, int64_t org_id, int64_t system_id, const char *catalog_id,
+				const char *today, json_t **out, struct err *e);
+void svc_evidence_mark(json_t *entry, json_t *map, const char *requirement_id);
+
 /* Returns rc after rolling back when rc is an error; for `goto out` paths. */
 int svc_finish(struct store *s, int rc, struct err *e);
 

@@ -17,6 +17,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "model/role.h"
+#include "store/blobs.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -142,6 +143,9 @@ int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const 
  * 0: no check. input: any of applicable, justification, status, owner_user_id, due_date. */
 int svc_soa_set(struct store *s, const struct actor *a, int64_t org_id, const char *control_id,
 		json_t *input, int64_t expected_version, json_t **out, struct err *e);
+/* Who may own an entry of the organisation's SoA ([{id, email, name}]: users with a role
+ * on it or above); empty for actors who may not edit it. */
+int svc_soa_owner_options(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e);
 /* CSV of an svc_soa_get result, titles in locale ("ko" or "en"); formula-guarded. */
 int svc_soa_csv(json_t *soa, const char *locale, char **out, size_t *len, struct err *e);
 /* The same as an XLSX workbook (report/soa_xlsx.c) in memory; free(*out). */
@@ -154,9 +158,15 @@ int svc_framework_list(struct store *s, const struct actor *a, int64_t system_id
 int svc_framework_set(struct store *s, const struct actor *a, int64_t system_id, json_t *input,
 		      json_t **out, struct err *e);
 /* The system's assessment against one chosen framework, one item per assessable
- * (leaf) requirement: {system_id, catalog_id, catalog_version, summary, can_edit, items}. */
+ * (leaf) requirement: {system_id, system_name, catalog_id, catalog_version, catalog_title,
+ * summary, can_edit, items: [{requirement_id, kind, parent, parent_title, title, status,
+ * note, assessor_email, assessed_on, version, ...}]}. */
 int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_id, const char *catalog_id,
 			json_t **out, struct err *e);
+/* CSV of an svc_assessment_list result, titles in locale ("ko" or "en"); formula-guarded. */
+int svc_assessment_csv(json_t *list, const char *locale, char **out, size_t *len, struct err *e);
+/* The same as an XLSX workbook (report/assessment_xlsx.c) in memory; free(*out). */
+int svc_assessment_xlsx(json_t *list, const char *locale, char **out, size_t *len, struct err *e);
 /* input: {catalog, requirement, status?, note?, assessed_on?}; the assessor is the actor. */
 int svc_assessment_set(struct store *s, const struct actor *a, int64_t system_id, json_t *input,
 		       int64_t expected_version, json_t **out, struct err *e);
@@ -190,6 +200,104 @@ int svc_catalog_touched(struct store *s, const struct actor *a, const char *cata
  */
 int svc_catalog_migrate(struct store *s, const struct actor *a, const char *catalog_id, json_t *input,
 			const struct catalog *from, json_t **out, struct err *e);
+/* ---- evidence (svc/evidence.c) ---- */
+/*
+ * Evidence belongs to an organisation: a file (kept in the evidence directory by its
+ * SHA-256, store/blobs.h) with a title, issue date and validity end, linked to any
+ * number of systems, requirements (catalog + requirement id) and assessments (both).
+ * Reading follows the organisation. Adding evidence needs RIGHT_SYSTEM_EDIT_ANY there
+ * (officer, admin) or, for a system owner, a link to a system they may edit; changing
+ * it needs the same or to be its uploader.
+ */
+struct svc_evidence_config {
+	const char *dir;          /* the evidence directory */
+	unsigned long long max_bytes; /* largest file accepted */
+};
+
+/* A file being received, before it becomes evidence. Zero it, then begin. */
+struct svc_upload {
+	struct blob_writer writer;
+	char filename[256];
+	char media_type[128];
+	bool started, committed;
+	char sha256[BLOB_HEX];
+	const char *kind;         /* evidence kind: NULL for "file"; "fair_run" for a test report */
+};
+int svc_upload_begin(struct svc_upload *u, const struct svc_evidence_config *cfg, const char *filename,
+		     const char *media_type, struct err *e);
+/* AIMS_ETOOBIG past cfg->max_bytes (then the upload is refused at the end). */
+int svc_upload_write(struct svc_upload *u, const void *data, size_t n, struct err *e);
+/* Removes what was received unless it became evidence; safe to call twice. */
+void svc_upload_release(struct svc_upload *u);
+
+/* input: {title, description?, issued_on?, valid_until?, system_id?, catalog?, requirement?}:
+ * the optional link is made in the same transaction. u NULL or never begun: the
+ * "file" field error. */
+int svc_evidence_create(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
+			int64_t org_id, json_t *input, struct svc_upload *u, json_t **out, struct err *e);
+/* The evidence with state ("valid", "expiring", "expired"), links, history and can_edit. */
+int svc_evidence_get(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+struct svc_evidence_query {
+	int64_t org_id;           /* the organisation and everything below it */
+	const char *q, *state, *system_id, *catalog, *requirement, *limit, *offset; /* as typed */
+};
+/* {items, total, limit, offset}; bad parameters are AIMS_EBADREQ naming the parameter. */
+int svc_evidence_list(struct store *s, const struct actor *a, const struct svc_evidence_query *q,
+		      json_t **out, struct err *e);
+int svc_evidence_update(struct store *s, const struct actor *a, int64_t id, json_t *input,
+			int64_t expected_version, json_t **out, struct err *e);
+/* input: {system_id?, catalog?, requirement?} (at least a system or a requirement). */
+int svc_evidence_link_add(struct store *s, const struct actor *a, int64_t id, json_t *input,
+			  json_t **out, struct err *e);
+int svc_evidence_link_delete(struct store *s, const struct actor *a, int64_t id, int64_t link_id,
+			     struct err *e);
+/* Checks the stored file against its SHA-256 and opens it: *fd_out to send and close,
+ * *meta {filename, media_type, size_bytes, sha256}. AIMS_EINTEGRITY when it changed. */
+int svc_evidence_open(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
+		      int64_t id, int *fd_out, json_t **meta, struct err *e);
+/* Operator: checks every evidence file. {checked, ok, missing: [ids], altered: [ids],
+ * unreferenced: [sha256]}; returns AIMS_EINTEGRITY when anything is missing or altered. */
+int svc_evidence_verify(struct store *s, const struct svc_evidence_config *cfg, json_t **report,
+			struct err *e);
+
+/* ---- fairness test runs kept as evidence (svc/fair_runs.c) ---- */
+/*
+ * Runs the fairness test r (r->path is ignored) on the uploaded CSV csv and keeps the
+ * report as evidence of kind "fair_run" on the AI system: a JSON file holding the
+ * report (its input.file the uploaded file's name, input.sha256 its digest) and
+ * "system_id", linked to the system. The CSV itself is not kept; its SHA-256 identifies it. Needs the right to
+ * edit the system. title NULL or "": "Fairness test: FILENAME". Problems with the
+ * test are AIMS_EINVAL naming the option (y-true, sensitive, ...) or the line.
+ * *out: {evidence, report}.
+ */
+struct svc_fair_request;
+int svc_fair_attach(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
+		    int64_t system_id, const struct svc_fair_request *r, const char *title, struct svc_upload *csv,
+		    json_t **out, struct err *e);
+/* The report of a fair_run evidence (re-verified like any download). */
+int svc_fair_report(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
+		    int64_t evidence_id, json_t **out, struct err *e);
+
+/* ---- gap analysis (svc/gap.c) ---- */
+/*
+ * The gap analysis of an organisation (readers of the organisation):
+ * {org_id, org_name, today,
+ *  soa: {catalog_id, catalog_version, summary (as svc_soa_get), groups: [{id, title,
+ *        applicable, excluded, by_status, no_evidence, expired_evidence}]},
+ *  frameworks: [{catalog_id, title, systems, requirements, applicable, by_status, met,
+ *        met_share, no_evidence, expired_evidence}]  (assessments of the active systems
+ *        of the organisation and those below it),
+ *  orgs: [{org_id, name, path, depth, soa: summary, assessments: counter|null}]  (this
+ *        organisation and every visible one below it; assessments of its own systems),
+ *  truncated: more systems than one analysis reads}.
+ */
+int svc_gap(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e);
+/* The assessment rows behind a number: kind is all, applicable, no_evidence,
+ * expired_evidence or an assessment status. {org_id, org_name, catalog_id, catalog_title,
+ * kind, items: [{system_id, system_name, org_name, requirement_id, title, status,
+ * evidence_state, assessed_on}], truncated}. Bad catalog/kind: AIMS_EBADREQ. */
+int svc_gap_items(struct store *s, const struct actor *a, int64_t org_id, const char *catalog_id, const char *kind,
+		  json_t **out, struct err *e);
 
 /* ---- fairness testing (svc/fair.c) ---- */
 

@@ -170,6 +170,133 @@ r = run(['catalog', 'check'], '', { AIMS_CATALOG_PREVIOUS: path.join(tmp, 'prev'
 check(r.status === 1 && /iso-iec-42001-2023\.json:\d+: iso-iec-42001-2023: version 2023 is the version in use/.test(r.err), 'catalog check refuses an earlier version that is the one in use', show(r));
 r = run(['serve', '--db', db, '--listen', '127.0.0.1:0'], '', { AIMS_CATALOGS: path.join(tmp, 'no-such-dir') });
 check(r.status === 1 && /no-such-dir/.test(r.err), 'serve refuses to start on a catalog library it cannot read', show(r));
+// aims evidence: add (streamed into DB.evidence beside the SQLite file by default),
+// list, show, and verify, which must find a stored file altered or deleted outside aims.
+// (The HTTP side of an altered file, a 500 instead of the bytes, is in
+// cases/58-evidence.json, whose runner can alter the server's evidence directory.)
+const evDir = `${db}.evidence`;
+const stored = (hex) => path.join(evDir, 'sha256', hex.slice(0, 2), hex);
+const OFFICER = ['--as', 'officer@hanbit.example'];
+const policy = path.join(tmp, '인공지능 정책.txt');
+fs.writeFileSync(policy, 'aims evidence: AI policy 2026\n'); // sha256sum: 2186bf8f...e648
+const POLICY_SHA = '2186bf8f90e39118859454fc1fe4901e70fcc75101d7833d916a4be004e6e648';
+r = run(['evidence', 'add', '--db', db, ...OFFICER, '--org', '1', '--file', policy, '--title', 'CLI 인공지능 정책',
+  '--issued-on', '2026-01-15', '--valid-until', '2099-12-31', '--catalog', 'iso-iec-42001-2023', '--requirement', 'A.2.2']);
+let ev = null;
+try { ev = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 0 && ev && ev.sha256 === POLICY_SHA && ev.size_bytes === 30 && ev.filename === '인공지능 정책.txt' &&
+  ev.link_count === 1 && ev.state === 'valid', 'evidence add prints the new evidence as JSON with the SHA-256 of the file', show(r));
+check(fs.existsSync(stored(POLICY_SHA)) && fs.readFileSync(stored(POLICY_SHA), 'utf8') === 'aims evidence: AI policy 2026\n',
+  'and stores the file by its digest in DB.evidence beside the database', evDir);
+const second = path.join(tmp, 'second.txt');
+fs.writeFileSync(second, 'aims evidence: second file\n');
+r = run(['evidence', 'add', '--db', db, ...OFFICER, '--org', '1', '--file', second, '--title', 'CLI second']);
+let ev2 = null;
+try { ev2 = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 0 && ev2 && ev2.id > ev.id, 'evidence add a second file', show(r));
+const third = path.join(tmp, 'third.txt');
+fs.writeFileSync(third, 'aims evidence: third file\n');
+r = run(['evidence', 'add', '--db', db, ...OFFICER, '--org', '1', '--file', third, '--title', 'CLI third']);
+let ev3 = null;
+try { ev3 = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 0 && ev3 && ev3.id > ev2.id, 'evidence add a third file', show(r));
+
+const storedCount = () => fs.readdirSync(path.join(evDir, 'sha256')).flatMap((d) => fs.readdirSync(path.join(evDir, 'sha256', d))).length;
+const before = storedCount();
+r = run(['evidence', 'add', '--db', db, ...OFFICER, '--org', '1', '--file', second, '--title', 'CLI bad dates',
+  '--issued-on', '2026-05-01', '--valid-until', '2026-04-30']);
+check(r.status === 1 && /valid_until/.test(r.err) && r.out === '', 'evidence add with valid-until before issued-on fails, naming valid_until', show(r));
+r = run(['evidence', 'add', '--db', db, '--as', 'viewer@hanbit.example', '--org', '1', '--file', third, '--title', 'CLI viewer']);
+check(r.status === 1 && r.err.length > 0, 'a viewer cannot add evidence through the CLI', show(r));
+r = run(['evidence', 'add', '--db', db, ...OFFICER, '--org', '1', '--file', path.join(tmp, 'no-such-file.pdf'), '--title', 'CLI missing']);
+check(r.status === 1 && /no-such-file\.pdf/.test(r.err), 'evidence add of a missing file names the path', show(r));
+const big = path.join(tmp, 'big.bin');
+fs.writeFileSync(big, Buffer.alloc((1 << 20) + 1, 0x61));
+r = run(['evidence', 'add', '--db', db, ...OFFICER, '--evidence-max-mb', '1', '--org', '1', '--file', big, '--title', 'CLI too big']);
+check(r.status === 1 && /larger than 1048576 bytes/.test(r.err), '--evidence-max-mb 1 refuses a file of 1 MiB + 1 byte', show(r));
+r = run(['evidence', 'add', '--db', db, ...OFFICER, '--org', '1', '--title', 'CLI no file']);
+check(r.status === 2 && /--file/.test(r.err), 'evidence add without --file is a usage error naming --file', show(r));
+check(storedCount() === before && fs.readdirSync(path.join(evDir, 'tmp')).length === 0,
+  'the refused adds stored nothing and left nothing in tmp/', `${storedCount()} stored, ${before} before`);
+
+r = run(['evidence', 'list', '--db', db, ...OFFICER, '--org', '1']);
+check(r.status === 0 && /CLI 인공지능 정책/.test(r.out) && /3 of 3 shown/.test(r.out) && /2186bf8f90e3/.test(r.out),
+  'evidence list prints a table with titles, short digests and a count', show(r));
+r = run(['evidence', 'list', '--db', db, ...OFFICER, '--org', '1', '--q', 'second', '--format', 'json']);
+list = null;
+try { list = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 0 && list && list.total === 1 && list.items[0].id === ev2.id, 'evidence list --q --format json', show(r));
+r = run(['evidence', 'list', '--db', db, ...OFFICER, '--org', '1', '--state', 'bogus']);
+check(r.status === 1 && /state/.test(r.err), 'evidence list --state bogus names state', show(r));
+r = run(['evidence', 'show', '--db', db, ...OFFICER, '--id', String(ev.id)]);
+let shown = null;
+try { shown = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 0 && shown && shown.links.length === 1 && shown.links[0].requirement_id === 'A.2.2' &&
+  shown.history.some((h) => h.field === '*') && shown.history.some((h) => h.field === 'link'),
+  'evidence show prints links and history', show(r));
+
+r = run(['evidence', 'verify', '--db', db]);
+check(r.status === 0 && /3 evidence files checked/.test(r.out) && /3 ok, 0 missing, 0 altered, 0 unreferenced/.test(r.out),
+  'evidence verify on a clean directory exits 0 and counts the files', show(r));
+// Someone with shell access appends a byte to one stored file and deletes another.
+const alteredPath = stored(ev2.sha256);
+fs.chmodSync(alteredPath, 0o600);
+fs.appendFileSync(alteredPath, '!');
+fs.rmSync(stored(ev3.sha256));
+r = run(['evidence', 'verify', '--db', db]);
+check(r.status === 1 && r.out.includes(`altered: evidence ${ev2.id}\n`), 'evidence verify exits 1 and prints "altered: evidence N" for a changed file', show(r));
+check(r.out.includes(`missing: evidence ${ev3.id}\n`) && /1 ok, 1 missing, 1 altered/.test(r.out), 'and "missing: evidence N" for a deleted one', show(r));
+check(/aims evidence verify: .*missing.*altered/.test(r.err), 'and says so on stderr', show(r));
+r = run(['evidence', 'verify', '--db', db, '--format', 'json']);
+let verified = null;
+try { verified = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 1 && verified && verified.checked === 3 && verified.ok === 1 && JSON.stringify(verified.altered) === `[${ev2.id}]` &&
+  JSON.stringify(verified.missing) === `[${ev3.id}]`, 'evidence verify --format json lists the ids', show(r));
+// A stored file no evidence refers to (left by a failed upload) is listed, not an error by itself.
+const strayHex = '0'.repeat(64);
+fs.mkdirSync(path.join(evDir, 'sha256', '00'), { recursive: true });
+fs.writeFileSync(path.join(evDir, 'sha256', '00', strayHex), 'stray');
+r = run(['evidence', 'verify', '--db', db]);
+check(r.out.includes(`unreferenced: ${strayHex}\n`), 'evidence verify lists an unreferenced file by its name', show(r));
+// Repaired: the altered file gets its bytes back, the deleted one comes back, the stray goes.
+fs.writeFileSync(alteredPath, 'aims evidence: second file\n');
+fs.writeFileSync(stored(ev3.sha256), 'aims evidence: third file\n');
+fs.rmSync(path.join(evDir, 'sha256', '00', strayHex));
+r = run(['evidence', 'verify', '--db', db]);
+check(r.status === 0 && /3 ok, 0 missing, 0 altered/.test(r.out), 'after the repair evidence verify exits 0 again', show(r));
+const emptyDir = path.join(tmp, 'empty-evidence');
+fs.mkdirSync(emptyDir, { recursive: true });
+r = run(['evidence', 'verify', '--db', db, '--evidence-dir', emptyDir]);
+check(r.status === 1 && /0 ok, 3 missing/.test(r.out) && r.out.includes(emptyDir), '--evidence-dir names the directory checked (every file missing there)', show(r));
+
+// aims assessment: roles apply as in the web UI; the export is what the API serves
+r = run(['assessment', 'export', '--db', db, '--as', 'viewer@hanbit.example', '--catalog', 'nist-ai-rmf-1.0']);
+check(r.status === 2 && /--system/.test(r.err), 'assessment export without --system is a usage error naming it', show(r));
+r = run(['assessment', 'frameworks', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--set', 'nist-ai-rmf-1.0']);
+check(r.status === 1 && /role/.test(r.err), 'a viewer cannot choose a system\'s frameworks', show(r));
+r = run(['assessment', 'frameworks', '--db', db, '--as', 'owner.welfare@hanbit.example', '--system', '1']);
+check(r.status === 1 && /no such AI system/.test(r.err), 'another branch\'s owner does not see the system at all', show(r));
+r = run(['assessment', 'frameworks', '--db', db, '--as', 'owner.digital@hanbit.example', '--system', '1', '--set', 'nist-ai-rmf-1.0,kr-ai-basic-act-21311']);
+check(r.status === 0 && JSON.parse(r.out).frameworks.length === 2, 'the system\'s owner chooses two frameworks', show(r));
+r = run(['assessment', 'set', '--db', db, '--as', 'officer@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0',
+  '--requirement', 'GOVERN 1.1', '--status', 'partial', '--note', '=SUM(1,2) 검토 중']);
+check(r.status === 0 && JSON.parse(r.out).status === 'partial', 'the officer records a result', show(r));
+r = run(['assessment', 'set', '--db', db, '--as', 'auditor@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0',
+  '--requirement', 'GOVERN 1.1', '--status', 'met']);
+check(r.status === 1 && /role/.test(r.err), 'an auditor cannot record a result', show(r));
+r = run(['assessment', 'set', '--db', db, '--as', 'officer@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0',
+  '--requirement', 'GOVERN 1.1', '--status', 'done']);
+check(r.status === 1 && /status/.test(r.err), 'a bad status is refused, naming the field', show(r));
+r = run(['assessment', 'export', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0', '--format', 'csv']);
+check(r.status === 0 && r.out.startsWith('\ufeffrequirement_id,parent,kind,title,status') && r.out.includes(',partial,"\'=SUM(1,2) 검토 중",'),
+  'a viewer exports the CSV, BOM first and the formula guarded', show(r));
+const xlsxOut = path.join(tmp, 'assessment.xlsx');
+r = run(['assessment', 'export', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--catalog', 'kr-ai-basic-act-21311', '--out', xlsxOut]);
+check(r.status === 0 && fs.existsSync(xlsxOut) && fs.readFileSync(xlsxOut).subarray(0, 2).toString() === 'PK', 'and the XLSX of the Korean framework to a file', show(r));
+r = run(['assessment', 'export', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--catalog', 'eu-ai-act-2024-1689']);
+check(r.status === 1 && /catalog/.test(r.err) && r.out === '', 'a framework not chosen is refused, naming catalog, nothing written', show(r));
+r = run(['assessment', 'list', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0']);
+check(r.status === 0 && /GOVERN 1\.1 +partial/.test(r.out) && /72 requirements: 0 met, 1 partial/.test(r.out), 'assessment list prints the table and the counts', show(r));
 
 check(sanitizerReports.length === 0, 'no sanitizer report from any command', sanitizerReports.join(' | '));
 

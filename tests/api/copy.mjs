@@ -5,8 +5,8 @@
 //   node tests/api/copy.mjs --aims build/aims --tmp DIR --db POSTGRES_URL
 //
 // The source is the demo installation plus real traffic through a server (a sign-in,
-// a token, an edit, an archived system, so every table has rows and system_counts
-// has a zero row). Checks that the copy reports every table equal, that both
+// a token, an edit, an archived system, an evidence file with a link, so every table
+// has rows and system_counts has a zero row). Checks that the copy reports every table equal, that both
 // databases print the same checksums, that the copied installation serves the same
 // data to the same credentials and hands out new ids above the copied ones, that a
 // second copy into a non-empty target is refused and changes nothing, and that a
@@ -26,6 +26,12 @@ const pg = opt('--db');
 fs.mkdirSync(tmp, { recursive: true });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const PASSWORD = 'demo-pass-123456';
+const TABLES = 14; // the tables `aims db check` and `aims db copy` cover (store.c)
+const EVIDENCE_TEXT = '복사 시험 증적\n';
+const BOUNDARY = 'copy-evidence-boundary';
+// A multipart body with one title and one file part (CRLF line ends, RFC 7578).
+const evidenceForm = (title, text) => [`--${BOUNDARY}`, 'Content-Disposition: form-data; name="title"', '', title,
+  `--${BOUNDARY}`, 'Content-Disposition: form-data; name="file"; filename="copy.txt"', '', text, `--${BOUNDARY}--`, ''].join('\r\n');
 
 let passed = 0, failed = 0;
 const check = (ok, name, detail = '') => {
@@ -51,7 +57,10 @@ function cli(argv, input) {
 async function serve(db, name) {
   const port = await freePort();
   const fd = fs.openSync(path.join(tmp, `${name}.log`), 'w');
-  const child = spawn(aims, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', fd, fd] });
+  // One evidence directory under DIR, kept when the database moves (on PostgreSQL the
+  // default would be ./aims-evidence in the working directory).
+  const child = spawn(aims, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--evidence-dir', path.join(tmp, 'evidence')],
+    { stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
   children.push(child);
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
@@ -82,6 +91,7 @@ for (const f of [src, `${src}-wal`, `${src}-shm`]) fs.rmSync(f, { force: true })
 let r = cli(['init', '--db', src, '--admin-email', 'admin@test.example', '--password-stdin', '--demo', 'demo/city.json'], `${PASSWORD}\n`);
 if (!check(r.status === 0, 'the source: aims init --demo on SQLite', r.err)) finish();
 const token = cli(['token', 'create', '--db', src, '--email', 'admin@test.example', '--name', 'copy']).out.trim();
+let evidenceId = null;
 {
   const s = await serve(src, 'source-server');
   const auth = { Authorization: `Bearer ${token}` };
@@ -100,6 +110,12 @@ const token = cli(['token', 'create', '--db', src, '--email', 'admin@test.exampl
   await send(s.port, 'PATCH', `/api/v1/orgs/${first?.org_id}/soa/A.6.2.8`, { ...j, body: { status: 'partial', due_date: '2026-12-31' } });
   await send(s.port, 'PUT', `/api/v1/systems/${first?.id}/frameworks`, { ...j, body: { catalogs: ['nist-ai-rmf-1.0'] } });
   await send(s.port, 'PATCH', `/api/v1/systems/${first?.id}/assessments`, { ...j, body: { catalog: 'nist-ai-rmf-1.0', requirement: 'GOVERN 1.1', status: 'met' } });
+  // Evidence and its link (the file stays in the evidence directory, which moves with the database).
+  const ev = await send(s.port, 'POST', `/api/v1/orgs/${first?.org_id}/evidence`, {
+    headers: { ...auth, 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` }, body: evidenceForm('복사 시험 증적', EVIDENCE_TEXT),
+  });
+  evidenceId = ev.json?.id;
+  await send(s.port, 'POST', `/api/v1/evidence/${evidenceId}/links`, { ...j, body: { catalog: 'iso-iec-42001-2023', requirement: 'A.6.2.8' } });
   await login(s.port, 'admin@test.example');
   await login(s.port, 'admin@test.example').catch(() => null);
   await send(s.port, 'POST', '/login', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'email=x@y.z&password=wrong' });
@@ -110,18 +126,20 @@ check(String(zeroRows.stdout).trim() === '1', 'the source keeps one zero row in 
 const srcCheck = cli(['db', 'check', '--db', src]);
 const srcSums = checksums(srcCheck.out);
 const zeroCounts = cli(['db', 'check', '--db', src, '--format', 'json']);
-check(srcCheck.status === 0 && srcSums.length === 12 && srcSums.every((l) => /^\w+ \d+ [0-9a-f]{64}$/.test(l)),
-  'db check prints rows and a SHA-256 for each of the 12 tables', srcCheck.out + srcCheck.err);
+check(srcCheck.status === 0 && srcSums.length === TABLES && srcSums.every((l) => /^\w+ \d+ [0-9a-f]{64}$/.test(l)),
+  `db check prints rows and a SHA-256 for each of the ${TABLES} tables`, srcCheck.out + srcCheck.err);
 const counted = JSON.parse(zeroCounts.out || '[]');
 check(counted.find((t) => t.table === 'sessions')?.rows > 0 && counted.find((t) => t.table === 'auth_events')?.rows > 0,
   'the source has sessions and sign-in events to copy', zeroCounts.out.slice(0, 300));
+check(counted.find((t) => t.table === 'evidence')?.rows === 1 && counted.find((t) => t.table === 'evidence_links')?.rows === 1,
+  'and evidence with a link', zeroCounts.out.slice(0, 600));
 
 // ---------------------------------------------------------------- SQLite → PostgreSQL
 
 r = cli(['db', 'copy', '--from', src, '--to', pg, '--format', 'json']);
 let report = null;
 try { report = JSON.parse(r.out); } catch { /* reported below */ }
-check(r.status === 0 && report?.match === true && report.tables.length === 12 && report.tables.every((t) => t.match),
+check(r.status === 0 && report?.match === true && report.tables.length === TABLES && report.tables.every((t) => t.match),
   'db copy SQLite → PostgreSQL: every table matches by rows and checksum', `${r.status} ${r.err} ${r.out.slice(0, 300)}`);
 check(/every row count and checksum matches/.test(r.err), 'db copy says so on stderr', r.err);
 const pgSums = checksums(cli(['db', 'check', '--db', pg]).out);
@@ -158,6 +176,15 @@ check(r.status === 2 && /--to/.test(r.err), 'db copy without --to is a usage err
     `${made.status} id ${made.json?.id} ${made.text.slice(0, 200)}`);
   const hist = await send(s.port, 'GET', `/api/v1/systems/${made.json?.id}/history`, { headers: auth });
   check(hist.status === 200, 'its history reads back', `${hist.status}`);
+  const file = await send(s.port, 'GET', `/api/v1/evidence/${evidenceId}/file`, { headers: auth });
+  const evMeta = await send(s.port, 'GET', `/api/v1/evidence/${evidenceId}`, { headers: auth });
+  check(file.status === 200 && file.text === EVIDENCE_TEXT && evMeta.json?.links?.[0]?.requirement_id === 'A.6.2.8',
+    'the copied evidence downloads from the same evidence directory, with its link', `${file.status} ${file.text.slice(0, 200)}`);
+  const newEv = await send(s.port, 'POST', '/api/v1/orgs/1/evidence', {
+    headers: { ...auth, 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` }, body: evidenceForm('after the copy', 'new evidence\n'),
+  });
+  check(newEv.status === 201 && newEv.json?.id > evidenceId, 'new evidence gets an id above the copied one',
+    `${newEv.status} id ${newEv.json?.id} ${newEv.text.slice(0, 200)}`);
   check((await s.stop()) === 0, 'the PostgreSQL server stops cleanly');
 }
 

@@ -7,12 +7,15 @@
 // Checks that a change made through one server is seen by the other; that a session
 // opened on one works on the other, and that signing out or revoking a token on one
 // takes effect on the other at once (the credential caches are per process and
-// validated against the database's auth epoch); and that concurrent edits of one AI
-// system either both apply field-wise or one gets 409 Conflict (with If-Match), never
-// an error: serialisation failures are retried inside the servers.
+// validated against the database's auth epoch); that an evidence file uploaded through
+// one server downloads byte for byte from the other (both are given one evidence
+// directory, DIR/evidence, as a shared volume would be); and that concurrent edits of
+// one AI system either both apply field-wise or one gets 409 Conflict (with If-Match),
+// never an error: serialisation failures are retried inside the servers.
 // Prints one line per check, then "multi: N passed, M failed"; DIR/result.txt gets "N M".
 
 import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, send } from './http.mjs';
@@ -23,6 +26,7 @@ const aims = path.resolve(opt('--aims') || 'build/aims');
 const tmp = path.resolve(opt('--tmp') || fs.mkdtempSync('/tmp/aims-multi-'));
 fs.mkdirSync(tmp, { recursive: true });
 const db = opt('--db') || path.join(tmp, 'multi.db');
+const evidenceDir = path.join(tmp, 'evidence'); // shared by both servers, never ./aims-evidence
 const ROUNDS = 12;
 const ADMIN = { email: 'admin@test.example', password: 'admin-pass-123456' };
 
@@ -59,7 +63,8 @@ async function startServer(name) {
   const port = await freePort();
   const logPath = path.join(tmp, `${name}.log`);
   const fd = fs.openSync(logPath, 'w');
-  const child = spawn(aims, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', fd, fd] });
+  const child = spawn(aims, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--evidence-dir', evidenceDir],
+    { stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
   const s = { name, port, child, exit: null, logPath };
   s.exited = new Promise((resolve) => child.on('exit', (code, signal) => { s.exit = { code, signal }; resolve(s.exit); }));
@@ -84,6 +89,7 @@ async function login(server) {
 // ---------------------------------------------------------------- set-up
 
 if (!db.startsWith('postgres')) for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+fs.rmSync(evidenceDir, { recursive: true, force: true });
 let r = cli(['init', '--db', db, '--admin-email', ADMIN.email, '--org-name', 'Multi City', '--password-stdin'], `${ADMIN.password}\n`);
 if (!check(r.status === 0, 'aims init on the shared database', r.err)) finish();
 r = cli(['token', 'create', '--db', db, '--email', ADMIN.email, '--name', 'multi']);
@@ -119,6 +125,26 @@ check(edited.status === 200 && back.json?.vendor === 'Vendor B' && back.json?.ve
   'server A reads the edit made through server B', `${edited.status} ${back.text.slice(0, 200)}`);
 const listB = await send(B.port, 'GET', '/api/v1/systems?q=%EB%8B%A4%EC%A4%91', { headers: bearer(token) });
 check(listB.json?.total === 1, 'server B lists and counts it (trigger-kept counts)', listB.text.slice(0, 200));
+
+// ---------------------------------------------------------------- evidence uploaded through A, downloaded from B
+
+const evidenceText = '다중 서버 증적: uploaded through server A\r\nsecond line\n';
+const boundary = 'multi-evidence-boundary';
+const upload = await send(A.port, 'POST', `/api/v1/orgs/${rootOrg}/evidence`, {
+  headers: { ...bearer(token), 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+  body: [`--${boundary}`, 'Content-Disposition: form-data; name="title"', '', '다중 서버 증적',
+    `--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="증적.txt"', 'Content-Type: text/plain', '', evidenceText,
+    `--${boundary}--`, ''].join('\r\n'),
+});
+const wantSha = crypto.createHash('sha256').update(evidenceText).digest('hex');
+check(upload.status === 201 && upload.json?.sha256 === wantSha, 'upload an evidence file through server A',
+  `${upload.status} ${upload.text.slice(0, 200)}`);
+const fromB = await send(B.port, 'GET', `/api/v1/evidence/${upload.json?.id}/file`, { headers: bearer(token) });
+check(fromB.status === 200 && fromB.text === evidenceText && fromB.headers['x-evidence-sha256'] === wantSha &&
+  /^attachment;/.test(fromB.headers['content-disposition'] ?? ''),
+  'server B sends the same bytes, re-checked against the same SHA-256', `${fromB.status} ${fromB.text.slice(0, 200)}`);
+const metaB = await send(B.port, 'GET', `/api/v1/evidence/${upload.json?.id}`, { headers: bearer(token) });
+check(metaB.status === 200 && metaB.json?.history?.length === 1, 'and the same record with its history', `${metaB.status}`);
 
 // ---------------------------------------------------------------- sessions on both
 

@@ -6,7 +6,9 @@
 // Builds a fresh SQLite database in DIR (or, with --db, in the empty database at URL,
 // e.g. a PostgreSQL database made for this run) with the aims CLI from tests/api/fixture.json
 // (organisations, users, tokens, then its "setup" CLI steps),
-// serves it on a free local port, runs every tests/api/cases/*.json file (name order)
+// serves it on a free local port with a fresh evidence directory DIR/evidence (never
+// ./aims-evidence in the repository, also on PostgreSQL), an evidence size limit of
+// EVIDENCE_MAX_MB and the fixture's "serve_env", runs every tests/api/cases/*.json file (name order)
 // and then the role x organisation matrix of tests/api/matrix.json, stops the server
 // with SIGTERM and checks it exited cleanly. The case and matrix formats are described
 // in tests/api/README.md; this file only interprets them.
@@ -34,6 +36,9 @@ const CLI_TIMEOUT_MS = 120_000;
 const EXPECT_CONTINUE_ABOVE = 64 * 1024;
 const SANITIZER_MARKERS = ['ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:'];
 const TOKEN_RE = /^aims_[A-Za-z0-9_-]{43}$/;
+// A small evidence limit, so the cases can send a file just over it cheaply.
+const EVIDENCE_MAX_MB = 1;
+const MULTIPART_BOUNDARY = 'aims-test-boundary-7d3c1a';
 
 // ---------------------------------------------------------------- arguments
 
@@ -153,6 +158,7 @@ function send(port, { method, path: urlPath, headers = {}, body = null }) {
     if (big) hdrs.Expect = '100-continue';
     let req;
     let gotResponse = false;
+    let continued = false;
     let done = false;
     const timer = setTimeout(() => req.destroy(new Error(`no response within ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS);
     const finish = (fn, v) => {
@@ -172,7 +178,7 @@ function send(port, { method, path: urlPath, headers = {}, body = null }) {
     req.on('response', (res) => {
       gotResponse = true;
       const chunks = [];
-      const complete = () => finish(resolve, { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) });
+      const complete = () => finish(resolve, { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks), continued });
       res.on('data', (c) => chunks.push(c));
       res.on('end', complete);
       res.on('close', complete); // connection closed early: keep what arrived
@@ -182,7 +188,7 @@ function send(port, { method, path: urlPath, headers = {}, body = null }) {
     // the server refused) does not matter: the response is what we test.
     req.on('error', (e) => { if (!gotResponse) finish(reject, e); });
     if (big) {
-      req.on('continue', () => req.end(body));
+      req.on('continue', () => { continued = true; req.end(body); });
       req.flushHeaders();
     } else {
       req.end(body ?? undefined);
@@ -338,6 +344,9 @@ function checkExpect(exp, res) {
     if (!ok) problems.push(`status: expected ${Array.isArray(exp.status) ? `one of ${exp.status.join('/')}` : exp.status}, got ${res.status}`);
   }
   for (const [name, spec] of Object.entries(exp.headers ?? {})) problems.push(...checkHeader(name, spec, res.headers));
+  if (exp.continued !== undefined && Boolean(res.continued) !== exp.continued) {
+    problems.push(exp.continued ? 'the server never asked for the body (no 100 Continue)' : 'the server asked for the body (100 Continue) but should have answered first');
+  }
   const text = res.body.toString('utf8');
   if (exp.json) {
     let j;
@@ -353,7 +362,74 @@ function checkExpect(exp, res) {
 
 // ---------------------------------------------------------------- steps
 
-const KNOWN_STEP_KEYS = new Set(['name', 'as', 'method', 'path', 'headers', 'body', 'form', 'raw', 'raw_latin1', 'raw_repeat', 'expect', 'save', 'comment']);
+const KNOWN_STEP_KEYS = new Set(['name', 'as', 'method', 'path', 'headers', 'body', 'form', 'raw', 'raw_latin1', 'raw_repeat', 'multipart', 'evidence_dir', 'expect', 'save', 'comment']);
+
+// "multipart": {"field": "text", "file": {"filename", "type", "content" | "content_latin1"}}
+// or [["field", value], ...] when order or repeated names matter. Parts are separated
+// by CRLF as RFC 7578 requires; text and file names are UTF-8, content_latin1 is one
+// byte per character.
+function multipartBody(spec) {
+  const parts = Array.isArray(spec) ? spec : Object.entries(spec);
+  const chunks = [];
+  for (const part of parts) {
+    if (!Array.isArray(part) || part.length !== 2) throw new Error(`multipart: expected [name, value] pairs, got ${show(part)} (test file error)`);
+    const [name, value] = part;
+    let head = `--${MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"`;
+    let content;
+    if (value && typeof value === 'object') {
+      if (value.filename !== undefined) head += `; filename="${value.filename}"`;
+      if (value.type) head += `\r\nContent-Type: ${value.type}`;
+      content = value.content_latin1 !== undefined ? Buffer.from(String(value.content_latin1), 'latin1') : Buffer.from(String(value.content ?? ''));
+    } else {
+      content = Buffer.from(String(value));
+    }
+    chunks.push(Buffer.from(`${head}\r\n\r\n`), content, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${MULTIPART_BOUNDARY}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
+// Names of the regular files directly under dir/sub/... (one level of fan-out for sha256/).
+function listFiles(dir, fanOut) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (fanOut && e.isDirectory()) out.push(...listFiles(path.join(dir, e.name), false));
+    else if (!fanOut && e.isFile()) out.push(e.name);
+  }
+  return out.sort();
+}
+
+// "evidence_dir": {"append": {"sha256": HEX, "text": "..."}} alters a stored file as
+// someone with shell access would (chmod u+w, append); {"remove": HEX} deletes one;
+// {} only looks. The step then answers like a request with status 200 and the JSON
+// {files, tmp_files, names}: the stored files under sha256/ and the files left in tmp/.
+// The server drops a refused upload's temporary file when it has finished with the
+// request, which can be a moment after the client has read the answer: the step waits
+// up to TMP_SETTLE_MS for tmp/ to empty before it counts.
+const TMP_SETTLE_MS = 3000;
+
+async function evidenceDirStep(ctx, op) {
+  const dir = ctx.evidenceDir;
+  const stored = (hex) => {
+    if (!/^[0-9a-f]{64}$/.test(String(hex))) throw new Error(`evidence_dir: ${show(hex)} is not a SHA-256 (test file error)`);
+    const p = path.join(dir, 'sha256', hex.slice(0, 2), hex);
+    if (!fs.existsSync(p)) throw new Error(`evidence_dir: no stored file ${p}`);
+    return p;
+  };
+  for (const k of Object.keys(op)) if (!['append', 'remove'].includes(k)) throw new Error(`evidence_dir: unknown operation "${k}" (test file error)`);
+  if (op.append) {
+    const p = stored(op.append.sha256);
+    fs.chmodSync(p, fs.statSync(p).mode | 0o200);
+    fs.appendFileSync(p, String(op.append.text ?? '!'));
+  }
+  if (op.remove) fs.rmSync(stored(op.remove));
+  const tmpCount = () => listFiles(path.join(dir, 'tmp'), false).length;
+  for (const deadline = Date.now() + TMP_SETTLE_MS; tmpCount() && Date.now() < deadline;) await sleep(20);
+  const names = listFiles(path.join(dir, 'sha256'), true);
+  const body = { files: names.length, tmp_files: tmpCount(), names };
+  return { status: 200, headers: {}, body: Buffer.from(JSON.stringify(body)) };
+}
 
 async function ensureSession(ctx, actor, scope) {
   if (ctx.sessions.has(actor)) return ctx.sessions.get(actor);
@@ -402,11 +478,16 @@ async function runStep(ctx, scope, step) {
       headers.Authorization = `Bearer ${tok}`;
     }
   }
+  if ('evidence_dir' in step) {
+    if ('path' in step || 'as' in step) throw new Error('an evidence_dir step sends no request: no "path" or "as" (test file error)');
+    const res = await evidenceDirStep(ctx, subst(step.evidence_dir, scope));
+    return finishStep(scope, step, res);
+  }
   const method = String(step.method ?? 'GET').toUpperCase();
   if (typeof step.path !== 'string') throw new Error('step has no "path" (test file error)');
   const urlPath = subst(step.path, scope);
   let body = null;
-  const bodyKinds = ['body', 'form', 'raw', 'raw_latin1', 'raw_repeat'].filter((k) => k in step);
+  const bodyKinds = ['body', 'form', 'raw', 'raw_latin1', 'raw_repeat', 'multipart'].filter((k) => k in step);
   if (bodyKinds.length > 1) throw new Error(`step has more than one of ${bodyKinds.join(', ')} (test file error)`);
   if ('body' in step) {
     body = Buffer.from(JSON.stringify(subst(step.body, scope)));
@@ -426,6 +507,9 @@ async function runStep(ctx, scope, step) {
   } else if ('raw_repeat' in step) {
     const rr = subst(step.raw_repeat, scope);
     body = Buffer.from(`${rr.prefix ?? ''}${String(rr.text).repeat(rr.times)}${rr.suffix ?? ''}`);
+  } else if ('multipart' in step) {
+    body = multipartBody(subst(step.multipart, scope));
+    headers['Content-Type'] = `multipart/form-data; boundary=${MULTIPART_BOUNDARY}`;
   }
   for (const [k, v] of Object.entries(subst(step.headers ?? {}, scope))) {
     if (k.toLowerCase() === 'cookie' && headers.Cookie && v !== null) headers.Cookie = `${headers.Cookie}; ${v}`;
@@ -433,6 +517,11 @@ async function runStep(ctx, scope, step) {
   }
 
   const res = await send(ctx.port, { method, path: urlPath, headers, body });
+  return finishStep(scope, step, res);
+}
+
+// Checks a step's expectations against its response and saves what it asks for.
+function finishStep(scope, step, res) {
   const problems = checkExpect(subst(step.expect ?? {}, scope), res);
 
   for (const [name, from] of Object.entries(step.save ?? {})) {
@@ -470,7 +559,16 @@ async function runAndRecord(ctx, file, scope, step, fallbackName) {
 function matrixCellExpect(route, cell) {
   if (typeof cell === 'number') {
     const e = { status: cell };
-    if (cell >= 200 && cell < 300 && route.on_success) Object.assign(e, route.on_success);
+    // 3xx too: a form post that succeeds answers 303 See Other.
+    if (cell >= 200 && cell < 400 && route.on_success) Object.assign(e, route.on_success);
+    return e;
+  }
+  if (typeof cell === 'boolean') {
+    // 200, and what the reader is told it may do: a JSON flag, or a marker in the page.
+    const e = { status: 200, ...(route.on_success ?? {}) };
+    if (route.flag) e.json = { ...(e.json ?? {}), [route.flag]: cell };
+    else if (route.marker) e[cell ? 'body_contains' : 'body_not_contains'] = [...asList(e[cell ? 'body_contains' : 'body_not_contains']), route.marker];
+    else throw new Error(`route "${route.name}" uses ${cell} but has neither "flag" nor "marker" (matrix.json error)`);
     return e;
   }
   if (cell === 'visible' || cell === 'hidden') {
@@ -499,6 +597,15 @@ function matrixCreateStep(mx, targetKey, name) {
   };
 }
 
+function setTargetVars(ctx, scope, mx, key, targetIds) {
+  const t = mx.targets[key];
+  scope.set('target', key);
+  scope.set('target.org', ctx.global.get(`org.${t.org}`));
+  scope.set('target.owner', ctx.global.get(`user.${t.owner}`));
+  scope.set('target.name', t.name);
+  if (targetIds[key] !== undefined) scope.set('target.id', targetIds[key]);
+}
+
 async function runMatrix(ctx, mx) {
   const file = 'matrix.json';
   const scope = ctx.global.child();
@@ -506,6 +613,14 @@ async function runMatrix(ctx, mx) {
   for (const key of Object.keys(mx.targets)) {
     const step = { name: `setup: ${mx.creator} creates target ${key} "${mx.targets[key].name}"`, ...matrixCreateStep(mx, key, mx.targets[key].name) };
     if (await runAndRecord(ctx, file, scope, step)) targetIds[key] = scope.get('created.id');
+  }
+  // Setup steps run once per target system (e.g. choosing its frameworks), as the creator.
+  for (const tmpl of mx.setup_per_target ?? []) {
+    for (const key of Object.keys(targetIds)) {
+      const ts = scope.child();
+      setTargetVars(ctx, ts, mx, key, targetIds);
+      await runAndRecord(ctx, file, ts, { as: mx.creator, ...tmpl, name: `setup: ${tmpl.name} on ${key}` });
+    }
   }
   for (const route of mx.routes) {
     for (const [actor, row] of Object.entries(route.expect)) {
@@ -516,11 +631,7 @@ async function runMatrix(ctx, mx) {
         if (!t) { record(file, name, [`unknown target "${key}" (matrix.json error)`]); continue; }
         const cs = scope.child();
         cs.set('actor', actor);
-        cs.set('target', key);
-        cs.set('target.org', ctx.global.get(`org.${t.org}`));
-        cs.set('target.owner', ctx.global.get(`user.${t.owner}`));
-        cs.set('target.name', t.name);
-        if (targetIds[key] !== undefined) cs.set('target.id', targetIds[key]);
+        setTargetVars(ctx, cs, mx, key, targetIds);
         if (route.fresh_system) {
           // Archiving cannot be undone, so each DELETE cell gets its own system.
           const freshName = `${t.name} fresh for ${actor}`;
@@ -533,7 +644,12 @@ async function runMatrix(ctx, mx) {
         }
         let expect;
         try { expect = matrixCellExpect(route, cell); } catch (e) { record(file, name, [e.message]); continue; }
-        const step = { name, as: actor, method: route.method, path: route.path, expect };
+        // Page routes are used as a browser does: the actor's session cookie, and the
+        // session's CSRF token as {{csrf}} for the form.
+        if (route.session) {
+          try { cs.set('csrf', (await ensureSession(ctx, actor, cs)).csrf); } catch (e) { record(file, name, [e.message]); continue; }
+        }
+        const step = { name, as: route.session ? `session:${actor}` : actor, method: route.method, path: route.path, expect };
         for (const k of ['headers', 'body', 'raw', 'form']) if (route[k] !== undefined) step[k] = route[k];
         await runAndRecord(ctx, file, cs, step);
       }
@@ -668,9 +784,11 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function startServer(db, port, logPath, env) {
+function startServer(db, port, logPath, evidenceDir, env) {
   const fd = fs.openSync(logPath, 'w');
-  const child = spawn(opts.aims, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`],
+  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--evidence-dir', evidenceDir,
+    '--evidence-max-mb', String(EVIDENCE_MAX_MB)];
+  const child = spawn(opts.aims, args,
     { cwd: ROOT, stdio: ['ignore', fd, fd], env: { ...process.env, ...(env ?? {}) } });
   fs.closeSync(fd);
   const srv = { child, exit: null };
@@ -736,13 +854,14 @@ async function main() {
   for (const f of files) if (!Array.isArray(f.steps)) throw new Error(`cases/${f.name}: expected an array of steps`);
   const matrix = readJson(path.join(HERE, 'matrix.json'));
 
-  const ctx = { port: 0, global: new Scope(), users: {}, tokens: {}, sessions: new Map() };
+  const ctx = { port: 0, global: new Scope(), users: {}, tokens: {}, sessions: new Map(), evidenceDir: path.join(opts.tmp, 'evidence') };
+  fs.rmSync(ctx.evidenceDir, { recursive: true, force: true }); // a fresh database gets a fresh directory
   if (!fs.existsSync(opts.aims)) { record('run.mjs', `aims binary exists at ${opts.aims}`, ['not found']); finish(); }
   if (!buildFixture(ctx, fx, db)) finish();
 
   ctx.port = await freePort();
   const logPath = path.join(opts.tmp, 'server.log');
-  const srv = startServer(db, ctx.port, logPath, fx.serve_env);
+  const srv = startServer(db, ctx.port, logPath, ctx.evidenceDir, fx.serve_env);
   const killOnExit = () => { if (!srv.exit) srv.child.kill('SIGKILL'); };
   process.on('exit', killOnExit);
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { killOnExit(); process.exit(130); });

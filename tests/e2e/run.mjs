@@ -3,7 +3,8 @@
 //
 //   node tests/e2e/run.mjs --aims build/aims --tmp DIR [--headed] [--slow]
 //
-// Creates a fresh database in DIR with `aims init` (no demo data), serves it on a port
+// Creates a fresh database in DIR with `aims init --demo demo/city.json` (every demo user
+// gets the admin's password), serves it on a port
 // the server picks itself (--listen 127.0.0.1:0, read back from its "listening" log
 // line), and runs the checks below, each counted as passed or failed:
 //   a  sign in through the /login form and land on the dashboard
@@ -15,10 +16,22 @@
 //   e  /systems at 375 px wide has no horizontal scroll
 //   f  the first Tab from the top of a page focuses the skip link
 //   g  the header's language link switches the labels to English
+// and, as the demo officer (the database is made with --demo demo/city.json):
+//   h  sign in and open the Statement of Applicability from the menu
+//   i  filter it by status: only rows of that status remain
+//   j  mark a control not applicable without a justification: the error is named at
+//      the field (aria-invalid, message beside it) and in the summary
+//   k  the same with a justification: saved, back on the SoA, the excluded count grew
+//   l  keyboard focus is visible on every control of the edit form
+//   m  the SoA's XLSX link downloads a zip served as an attachment
+//   n  open a system's assessments, choose a framework, set one requirement
+//   o  the assessment XLSX link downloads a workbook too
+//   p  the SoA and the assessment page at 375 px have no horizontal scroll
 // plus: screenshots saved, and the server exits 0 on SIGTERM.
 // Screenshots for people to look at: DIR/systems-375.png, systems-1280.png,
-// systems-new-375.png, systems-new-1280.png, and the form's error state in
-// systems-new-error-1280.png. Server log: DIR/server.log.
+// systems-new-375.png, systems-new-1280.png, the form's error state in
+// systems-new-error-1280.png, and soa-375.png, soa-control-error-1280.png,
+// assessments-375.png. Downloads: DIR/downloads/. Server log: DIR/server.log.
 //
 // Output: one line per check, then "e2e: N passed, M failed"; DIR/result.txt gets
 // "N M"; exit status 1 if M > 0. The whole run is bounded to 60 s.
@@ -34,6 +47,8 @@ const ROOT = path.resolve(HERE, '..', '..');
 const CHROMIUM = process.env.AIMS_E2E_CHROMIUM || '/usr/bin/chromium';
 const ADMIN_EMAIL = 'admin@test.example';
 const ADMIN_PASSWORD = 'admin-pass-123456';
+const OFFICER_EMAIL = 'officer@hanbit.example'; // demo/city.json: officer on the city (the root)
+const DEMO_FILE = 'demo/city.json';
 const TOTAL_BUDGET_MS = 57_000;     // everything, including the server's shutdown
 const STEP_TIMEOUT_MS = 8_000;      // one browser action or expectation
 const CHECK_TIMEOUT_MS = 15_000;    // one whole check
@@ -124,7 +139,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function initDb(db) {
   for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) fs.rmSync(f, { force: true });
-  const r = spawnSync(opts.aims, ['init', '--db', db, '--password-stdin', '--admin-email', ADMIN_EMAIL],
+  const r = spawnSync(opts.aims, ['init', '--db', db, '--password-stdin', '--admin-email', ADMIN_EMAIL, '--demo', DEMO_FILE],
     { cwd: ROOT, input: `${ADMIN_PASSWORD}\n`, encoding: 'utf8', timeout: 20_000 });
   if (r.error) return `aims init could not run: ${r.error.message}`;
   if (r.status !== 0) return `aims init exited ${r.status}: ${oneLine(r.stderr || r.stdout)}`;
@@ -213,6 +228,42 @@ async function noHorizontalScroll(page) {
     }
     return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, worst };
   });
+}
+
+function describeWorst(m) {
+  return m.worst ? ` (widest: <${m.worst.tag}${m.worst.id ? `#${m.worst.id}` : ''}${m.worst.cls ? `.${String(m.worst.cls).split(' ').join('.')}` : ''}> to x=${m.worst.right})` : '';
+}
+
+// Signs in through the /login form and waits for the dashboard.
+async function signIn(page, base, email, password) {
+  await go(page, base, '/login');
+  await page.getByLabel('이메일', { exact: true }).fill(email);
+  await page.getByLabel('비밀번호', { exact: true }).fill(password);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/', { waitUntil: 'load' }),
+    page.getByRole('button', { name: '로그인' }).click(),
+  ]);
+}
+
+// The focused element and whether its focus ring shows (outline, or a box shadow).
+async function focusRing(page) {
+  return page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body) return null;
+    const cs = getComputedStyle(a);
+    return {
+      tag: a.tagName.toLowerCase(), type: a.getAttribute('type') || '', name: a.getAttribute('name') || '', id: a.id,
+      focusVisible: a.matches(':focus-visible'),
+      ring: (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) || (cs.boxShadow && cs.boxShadow !== 'none'),
+      outline: `${cs.outlineStyle} ${cs.outlineWidth} ${cs.outlineColor}`,
+    };
+  });
+}
+
+// The summary figure of the SoA page for a label ("제외", ...), as a number.
+async function soaFigure(page, label) {
+  const text = await page.locator('dl.summary dt', { hasText: label }).first().locator('xpath=following-sibling::dd[1]').textContent();
+  return Number((text ?? '').trim());
 }
 
 // ---------------------------------------------------------------- main
@@ -439,8 +490,196 @@ async function main() {
       expect(await page.locator('header').getByRole('link', { name: '한국어' }).count() === 1, 'no link back to Korean');
     });
 
-    if (pageErrors.length) fail('no script errors on the pages', pageErrors.join(' | '));
   }
+
+  // ---- the Statement of Applicability and assessments, as the demo officer
+  const downloads = path.join(opts.tmp, 'downloads');
+  fs.mkdirSync(downloads, { recursive: true });
+  const oc = await browser.newContext({ viewport: { width: WIDE, height: 900 }, locale: 'ko-KR', acceptDownloads: true });
+  oc.setDefaultTimeout(STEP_TIMEOUT_MS);
+  oc.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+  await oc.route((url) => !url.href.startsWith(`${base}/`), (route) => route.abort());
+  const op = await oc.newPage();
+  op.on('pageerror', (e) => pageErrors.push(e.message));
+  const control = 'A.10.4';
+  let soaPath = null;
+
+  const officerIn = await check('h: the demo officer signs in and opens the SoA from the menu', async () => {
+    await signIn(op, base, OFFICER_EMAIL, ADMIN_PASSWORD);
+    await Promise.all([
+      op.waitForURL((u) => /^\/orgs\/\d+\/soa$/.test(u.pathname), { waitUntil: 'load' }),
+      op.locator('header nav').getByRole('link', { name: '적용성 보고서' }).click(),
+    ]);
+    soaPath = pathOf(op);
+    const h1 = (await op.locator('main h1').first().textContent())?.trim() ?? '';
+    expect(h1.startsWith('적용성 보고서'), `SoA heading is "${h1}"`);
+    const rows = await op.locator('table.soa tbody tr').count();
+    expect(rows === 38, `${rows} control rows, expected the 38 Annex A controls`);
+  });
+  if (!officerIn) {
+    for (const n of ['i', 'j', 'k', 'l', 'm', 'n', 'o', 'p']) fail(`${n}: (skipped)`, 'the officer could not open the SoA');
+  } else {
+    await check('i: filtering the SoA by status leaves only rows of that status', async () => {
+      await go(op, base, soaPath);
+      await op.getByLabel('이행 상태', { exact: true }).selectOption('not_started');
+      await Promise.all([
+        op.waitForURL((u) => u.searchParams.get('status') === 'not_started', { waitUntil: 'load' }),
+        op.locator('form.filters').getByRole('button').click(),
+      ]);
+      const tags = await op.locator('table.soa tbody tr .tag[class*="status-"]').allTextContents();
+      expect(tags.length > 0, 'no rows left after filtering by not_started');
+      expect(tags.every((t) => t.trim() === '미착수'), `rows of other statuses remain: ${[...new Set(tags)].join(', ')}`);
+      // the download links keep the filter
+      const href = await op.getByRole('link', { name: 'XLSX 내려받기' }).getAttribute('href');
+      expect(href?.endsWith('?status=not_started'), `the XLSX link ignores the filter: ${href}`);
+    });
+
+    let excludedBefore = null;
+    await check(`j: ${control} not applicable without a justification is refused, named at the field`, async () => {
+      await go(op, base, soaPath);
+      excludedBefore = await soaFigure(op, '제외');
+      await Promise.all([
+        op.waitForURL((u) => u.pathname === `${soaPath}/${control}`, { waitUntil: 'load' }),
+        op.locator(`#c-${control.replace(/\./g, '\\.')} a`).first().click(),
+      ]);
+      await op.getByLabel('아니오').check();
+      await op.getByLabel('근거', { exact: true }).fill('');
+      const [res] = await Promise.all([
+        op.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `${soaPath}/${control}`),
+        op.getByRole('button', { name: '저장' }).click(),
+      ]);
+      await op.waitForLoadState('load');
+      expect(res.status() === 422, `POST answered ${res.status()}, expected 422`);
+      const field = op.locator('#justification');
+      expect(await field.getAttribute('aria-invalid') === 'true', '#justification has no aria-invalid="true"');
+      const described = (await field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+      const msgs = [];
+      for (const id of described) if (await op.locator(`#${id}.field-error`).count()) msgs.push(id);
+      expect(msgs.length === 1, `aria-describedby "${described.join(' ')}" does not point at the field's error message`);
+      const msg = op.locator(`#${msgs[0]}`);
+      expect(await msg.isVisible(), 'the error message is not visible');
+      const sameField = await op.evaluate((id) => document.getElementById(id)?.closest('.field') === document.getElementById('justification')?.closest('.field'), msgs[0]);
+      expect(sameField, 'the message is not in the justification field\'s box');
+      const summary = (await op.locator('.error-box').textContent()) ?? '';
+      expect(summary.includes('근거'), `the error summary does not name the field: "${oneLine(summary, 200)}"`);
+      expect(await op.getByLabel('아니오').isChecked(), 'the "not applicable" choice was not kept');
+      await op.screenshot({ path: path.join(opts.tmp, 'soa-control-error-1280.png'), fullPage: false });
+    });
+
+    await check(`k: with a justification ${control} is saved and the SoA counts one more exclusion`, async () => {
+      const why = `시민에게 AI를 제공하지 않음 (e2e ${stamp})`;
+      await op.getByLabel('근거', { exact: true }).fill(why);
+      await Promise.all([
+        op.waitForURL((u) => u.pathname === soaPath, { waitUntil: 'load' }),
+        op.getByRole('button', { name: '저장' }).click(),
+      ]);
+      const flash = (await op.locator('.flash').textContent())?.trim();
+      expect(flash === '저장했습니다.', `flash is "${flash}"`);
+      const row = op.locator(`#c-${control.replace(/\./g, '\\.')}`);
+      expect(((await row.textContent()) ?? '').includes(why), 'the row does not show the justification');
+      expect(((await row.locator('td').nth(2).textContent()) ?? '').trim() === '아니오', 'the row does not say not applicable');
+      const after = await soaFigure(op, '제외');
+      expect(excludedBefore !== null && after === excludedBefore + 1, `excluded count went from ${excludedBefore} to ${after}`);
+    });
+
+    await check('l: keyboard focus is visible on every control of the edit form', async () => {
+      await go(op, base, `${soaPath}/${control}`);
+      await op.locator('input[name="applicable"]:checked').focus();
+      await op.keyboard.press('Shift+Tab');
+      const seen = new Map();
+      for (let i = 0; i < 20; i++) {
+        await op.keyboard.press('Tab');
+        const f = await focusRing(op);
+        if (!f) continue;
+        const key = f.name || f.id || f.tag;
+        if (!seen.has(key)) seen.set(key, f);
+        if (f.tag === 'button' && f.type === 'submit') break;
+      }
+      const want = ['applicable', 'justification', 'status', 'owner_user_id', 'due_date'];
+      const missing = want.filter((n) => !seen.has(n));
+      expect(!missing.length, `Tab never reached ${missing.join(', ')} (reached: ${[...seen.keys()].join(', ')})`);
+      const button = [...seen.values()].find((f) => f.tag === 'button');
+      expect(button, 'Tab never reached the save button');
+      const bad = [...seen.values()].filter((f) => (want.includes(f.name) || f.tag === 'button') && !(f.focusVisible && f.ring));
+      expect(!bad.length, `no visible focus ring on ${bad.map((f) => `${f.name || f.tag} (${f.outline})`).join(', ')}`);
+    });
+
+    await check('m: the SoA XLSX link downloads a zip served as an attachment', async () => {
+      await go(op, base, soaPath);
+      const link = op.getByRole('link', { name: 'XLSX 내려받기' });
+      const [dl] = await Promise.all([op.waitForEvent('download'), link.click()]);
+      expect(/^aims-soa-org\d+\.xlsx$/.test(dl.suggestedFilename()), `file name "${dl.suggestedFilename()}"`);
+      const file = path.join(downloads, dl.suggestedFilename());
+      await dl.saveAs(file);
+      const head = fs.readFileSync(file).subarray(0, 4);
+      expect(head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])), `the file does not start with a zip header: ${head.toString('hex')}`);
+      const res = await oc.request.get(base + (await link.getAttribute('href')));
+      expect(res.status() === 200, `GET answered ${res.status()}`);
+      expect(/^attachment; filename="aims-soa-org\d+\.xlsx"$/.test(res.headers()['content-disposition'] ?? ''), `Content-Disposition is "${res.headers()['content-disposition']}"`);
+      expect(res.headers()['content-type'] === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `Content-Type is "${res.headers()['content-type']}"`);
+    });
+
+    let assessPath = null;
+    await check('n: open a system\'s assessments, choose a framework, set one requirement', async () => {
+      await go(op, base, '/systems?q=' + encodeURIComponent('한빛톡'));
+      await Promise.all([
+        op.waitForURL((u) => /^\/systems\/\d+$/.test(u.pathname), { waitUntil: 'load' }),
+        op.locator('table.list tbody a').first().click(),
+      ]);
+      await Promise.all([
+        op.waitForURL((u) => /^\/systems\/\d+\/assessments$/.test(u.pathname), { waitUntil: 'load' }),
+        op.getByRole('link', { name: '요구사항 평가' }).click(),
+      ]);
+      assessPath = pathOf(op);
+      await op.getByLabel(/NIST/).check();
+      await Promise.all([
+        op.waitForURL((u) => u.pathname === assessPath, { waitUntil: 'load' }),
+        op.locator(`form[action="${assessPath.replace(/\/assessments$/, '/frameworks')}"]`).getByRole('button', { name: '저장' }).click(),
+      ]);
+      // The chosen framework's table is shown at once.
+      const row = op.locator('table.list tbody tr', { hasText: 'GOVERN 1.1' });
+      await row.waitFor({ state: 'visible' });
+      await row.getByLabel('평가 결과').selectOption('met');
+      await row.getByLabel('메모').fill(`정책 문서 확인 (e2e ${stamp})`);
+      await Promise.all([
+        op.waitForURL((u) => u.pathname === assessPath && u.searchParams.get('catalog') === 'nist-ai-rmf-1.0', { waitUntil: 'load' }),
+        row.getByRole('button', { name: '저장' }).click(),
+      ]);
+      const saved = op.locator('table.list tbody tr', { hasText: 'GOVERN 1.1' });
+      expect(await saved.getByLabel('평가 결과').inputValue() === 'met', 'GOVERN 1.1 does not show "met" after saving');
+      expect(await saved.getByLabel('메모').inputValue() === `정책 문서 확인 (e2e ${stamp})`, 'the note was not kept');
+      expect(((await saved.textContent()) ?? '').includes(OFFICER_EMAIL), 'the row does not name the assessor');
+      const count = (await op.locator('p.count').first().textContent()) ?? '';
+      expect(/충족 1(\D|$)/.test(count), `summary says "${oneLine(count, 200)}"`);
+    });
+
+    await check('o: the assessment XLSX link downloads a workbook', async () => {
+      expect(assessPath, 'no assessment page (n failed)');
+      await go(op, base, `${assessPath}?catalog=nist-ai-rmf-1.0`);
+      const link = op.getByRole('link', { name: 'XLSX 내려받기' });
+      const [dl] = await Promise.all([op.waitForEvent('download'), link.click()]);
+      expect(/^aims-assessment-system\d+-nist-ai-rmf-1\.0\.xlsx$/.test(dl.suggestedFilename()), `file name "${dl.suggestedFilename()}"`);
+      const file = path.join(downloads, dl.suggestedFilename());
+      await dl.saveAs(file);
+      expect(fs.readFileSync(file).subarray(0, 2).toString() === 'PK', 'the file is not a zip');
+    });
+
+    await check(`p: the SoA and the assessment page at ${NARROW} px have no horizontal scroll`, async () => {
+      await op.setViewportSize({ width: NARROW, height: 800 });
+      const pages = [[soaPath, 'soa-375.png'], [`${assessPath}?catalog=nist-ai-rmf-1.0`, 'assessments-375.png']];
+      for (const [p, shot] of pages) {
+        if (!p || p.startsWith('null')) throw new Error('no assessment page (n failed)');
+        await go(op, base, p);
+        const m = await noHorizontalScroll(op);
+        // Show the first rows of the table, where an overflow would be.
+        await op.locator('table.list tbody tr').first().scrollIntoViewIfNeeded();
+        await op.screenshot({ path: path.join(opts.tmp, shot), fullPage: false });
+        expect(m.scrollWidth <= NARROW + 1, `${p}: scrollWidth ${m.scrollWidth} > ${NARROW}${describeWorst(m)}`);
+      }
+      await op.setViewportSize({ width: WIDE, height: 900 });
+    });
+  }
+  if (pageErrors.length) fail('no script errors on the pages', pageErrors.join(' | '));
 
   try { await withTimeout(browser.close(), 10_000, 'browser close'); } catch { /* cleanup() kills it */ }
   browser = null;

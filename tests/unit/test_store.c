@@ -14,8 +14,11 @@
  * versions, unique name per organisation, every list filter, keyset pagination over
  * every sort in both directions, totals, counts), the change history, the sign-in
  * failure counts, transaction rollback, the Statement of Applicability (unique per
- * control, booleans as booleans, versions), frameworks and assessments, and the rows
- * a catalog upgrade leaves behind (stale lists, review_from).
+ * control, booleans as booleans, versions), frameworks and assessments, the rows a
+ * catalog upgrade leaves behind (stale lists, review_from), and evidence (versions,
+ * every list filter with literal % and _, state against a given day, totals with
+ * limit/offset, links unique per target, evidence on requirements by organisation and
+ * by system, digests for verify).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1662,6 +1665,481 @@ static void test_stale_rows(void **state)
 	json_decref(rows);
 }
 
+/* ------------------------------------------------------------------ evidence */
+
+#define SHA_A "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#define SHA_B "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+#define TODAY "2026-06-15"
+
+/* Creates evidence of org_id titled title in its own transaction; more (stolen, may be
+ * NULL) adds or overrides fields. */
+static int64_t ev_create(struct fx *f, int64_t org_id, const char *title, json_t *more)
+{
+	struct err e = ERR_INIT;
+	int64_t id = 0;
+	json_t *fields = json_pack("{sI ss ss ss sI ss}", "org_id", (json_int_t)org_id, "title", title, "filename",
+				   "file.pdf", "media_type", "application/pdf", "size_bytes", (json_int_t)3, "sha256",
+				   SHA_A);
+	if (more)
+		json_object_update(fields, more);
+	json_decref(more);
+	begin(f);
+	int rc = store_evidence_create(f->s, fields, NOW1, &id, &e);
+	json_decref(fields);
+	check(rc, &e, "evidence create");
+	commit(f);
+	assert_true(id > 0);
+	return id;
+}
+
+static json_t *ev_get(struct fx *f, int64_t id)
+{
+	struct err e = ERR_INIT;
+	json_t *o = NULL;
+	check(store_evidence_get(f->s, id, &o, &e), &e, "evidence get");
+	return o;
+}
+
+static int64_t ev_link(struct fx *f, int64_t id, int64_t system_id, const char *catalog, const char *requirement)
+{
+	struct err e = ERR_INIT;
+	int64_t link = 0;
+	begin(f);
+	check(store_evidence_link_add(f->s, id, system_id, catalog, requirement, NOW2, &link, &e), &e, "link add");
+	commit(f);
+	assert_true(link > 0);
+	return link;
+}
+
+/* A query over this test's subtree, all rows, for TODAY. */
+static struct store_evidence_query ev_query(struct fx *f)
+{
+	struct store_evidence_query q;
+	memset(&q, 0, sizeof q);
+	q.scope = &f->scope;
+	q.today = TODAY;
+	return q;
+}
+
+/* Lists with q and checks the ids, in order, and the total. */
+static void ev_expect(struct fx *f, const struct store_evidence_query *q, const int64_t *want, size_t n,
+		      int64_t want_total)
+{
+	struct err e = ERR_INIT;
+	json_t *items = NULL;
+	int64_t total = -1;
+	check(store_evidence_list(f->s, q, &items, &total, &e), &e, "evidence list");
+	bool same = json_array_size(items) == n && total == want_total;
+	for (size_t i = 0; same && i < n; i++)
+		same = INT(json_array_get(items, i), "id") == want[i];
+	if (!same) {
+		char got[512] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < json_array_size(items) && used < sizeof got - 24; i++)
+			used += (size_t)snprintf(got + used, sizeof got - used, "%lld ",
+						 (long long)INT(json_array_get(items, i), "id"));
+		json_decref(items);
+		fail_msg("want %zu ids (first %lld) of total %lld, got [%s] total %lld", n,
+			 n ? (long long)want[0] : 0LL, (long long)want_total, got, (long long)total);
+	}
+	json_decref(items);
+}
+
+static void test_evidence_create_get_update(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t uploader = user(f, "uploader");
+	int64_t id = ev_create(f, f->root, "AI 정책 2026",
+			       json_pack("{ss ss ss sI}", "description", "이사회 승인본", "issued_on", "2026-01-02",
+					 "valid_until", "2027-01-01", "uploaded_by", (json_int_t)uploader));
+	json_t *ev = ev_get(f, id);
+	assert_int_equal(INT(ev, "id"), id);
+	assert_int_equal(INT(ev, "org_id"), f->root);
+	assert_non_null(strstr(STR(ev, "org_name"), f->tag));
+	assert_string_equal(STR(ev, "title"), "AI 정책 2026");
+	assert_string_equal(STR(ev, "description"), "이사회 승인본");
+	assert_string_equal(STR(ev, "kind"), "file");
+	assert_string_equal(STR(ev, "filename"), "file.pdf");
+	assert_string_equal(STR(ev, "media_type"), "application/pdf");
+	assert_true(json_is_integer(json_object_get(ev, "size_bytes")));
+	assert_int_equal(INT(ev, "size_bytes"), 3);
+	assert_string_equal(STR(ev, "sha256"), SHA_A);
+	assert_string_equal(STR(ev, "issued_on"), "2026-01-02");
+	assert_string_equal(STR(ev, "valid_until"), "2027-01-01");
+	assert_int_equal(INT(ev, "uploaded_by"), uploader);
+	assert_string_equal(STR(ev, "uploader_name"), "uploader");
+	assert_non_null(strstr(STR(ev, "uploader_email"), "uploader-"));
+	assert_true(json_is_integer(json_object_get(ev, "link_count")));
+	assert_int_equal(INT(ev, "link_count"), 0);
+	assert_int_equal(INT(ev, "version"), 1);
+	assert_string_equal(STR(ev, "created_at"), NOW1);
+	assert_string_equal(STR(ev, "updated_at"), NOW1);
+	json_decref(ev);
+
+	/* Defaults and nulls: no dates, no uploader (the local operator). */
+	int64_t bare = ev_create(f, f->root, "bare", NULL);
+	ev = ev_get(f, bare);
+	assert_string_equal(STR(ev, "description"), "");
+	assert_true(json_is_null(json_object_get(ev, "issued_on")));
+	assert_true(json_is_null(json_object_get(ev, "valid_until")));
+	assert_true(json_is_null(json_object_get(ev, "uploaded_by")));
+	assert_true(json_is_null(json_object_get(ev, "uploader_email")));
+	json_decref(ev);
+
+	/* Versioned update: the right version applies, a stale one is a conflict. */
+	begin(f);
+	json_t *fields = json_pack("{ss so}", "title", "AI 정책 2026 (개정)", "valid_until", json_null());
+	check(store_evidence_update(f->s, id, fields, 1, NOW2, &e), &e, "evidence update");
+	assert_int_equal(store_evidence_update(f->s, id, fields, 1, NOW3, &e), AIMS_ECONFLICT);
+	err_release(&e);
+	json_decref(fields);
+	commit(f);
+	ev = ev_get(f, id);
+	assert_int_equal(INT(ev, "version"), 2);
+	assert_string_equal(STR(ev, "title"), "AI 정책 2026 (개정)");
+	assert_true(json_is_null(json_object_get(ev, "valid_until")));
+	assert_string_equal(STR(ev, "issued_on"), "2026-01-02");
+	assert_string_equal(STR(ev, "updated_at"), NOW2);
+	assert_string_equal(STR(ev, "created_at"), NOW1);
+	json_decref(ev);
+	/* Version 0: no check. */
+	begin(f);
+	fields = json_pack("{ss}", "description", "");
+	check(store_evidence_update(f->s, id, fields, 0, NOW3, &e), &e, "evidence update without a version");
+	json_decref(fields);
+	/* The digest, file and organisation cannot be changed. */
+	fields = json_pack("{ss}", "sha256", SHA_B);
+	assert_int_equal(store_evidence_update(f->s, id, fields, 0, NOW3, &e), AIMS_EINVAL);
+	err_release(&e);
+	json_decref(fields);
+	fields = json_pack("{ss}", "title", "x");
+	assert_int_equal(store_evidence_update(f->s, id + 1000000, fields, 0, NOW3, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	json_decref(fields);
+	commit(f);
+	ev = ev_get(f, id);
+	assert_int_equal(INT(ev, "version"), 3);
+	assert_string_equal(STR(ev, "sha256"), SHA_A);
+	json_decref(ev);
+	assert_int_equal(store_evidence_get(f->s, id + 1000000, &ev, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+
+	/* A create that is rolled back leaves nothing. */
+	int64_t gone = 0;
+	begin(f);
+	fields = json_pack("{sI ss ss ss sI ss}", "org_id", (json_int_t)f->root, "title", "rolled back", "filename", "f",
+			   "media_type", "text/plain", "size_bytes", (json_int_t)1, "sha256", SHA_B);
+	check(store_evidence_create(f->s, fields, NOW1, &gone, &e), &e, "evidence create");
+	json_decref(fields);
+	store_tx_rollback(f->s);
+	assert_int_equal(store_evidence_get(f->s, gone, &ev, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+}
+
+static void test_evidence_list_filters(void **state)
+{
+	struct fx *f = *state;
+	int64_t owner = user(f, "ev-owner");
+	int64_t a = org(f, "ev A", f->root), a1 = org(f, "ev A1", a), b = org(f, "ev B", f->root);
+	char pa[ORG_PATH_MAX];
+	org_path(f, a, pa);
+	int64_t sys_a = sys(f, "ev system", "deployment", a, owner);
+	int64_t e1 = ev_create(f, a, "100% done", json_pack("{ss}", "valid_until", "2026-06-14"));
+	int64_t e2 = ev_create(f, a1, "100 percent", json_pack("{ss}", "valid_until", TODAY));
+	int64_t e3 = ev_create(f, b, "a_b", json_pack("{ss}", "description", "Risk POLICY text"));
+	int64_t e4 = ev_create(f, a, "axb", json_pack("{ss ss}", "filename", "정책서.hwp", "valid_until", "2099-12-31"));
+	ev_link(f, e2, sys_a, "", "");
+	ev_link(f, e4, sys_a, "iso-iec-42001-2023", "A.2.2");
+	ev_link(f, e3, 0, "iso-iec-42001-2023", "A.2.2");
+	ev_link(f, e1, 0, "iso-iec-42001-2023", "A.2.3");
+
+	/* Newest first over the whole subtree. */
+	struct store_evidence_query q = ev_query(f);
+	int64_t all[] = { e4, e3, e2, e1 };
+	ev_expect(f, &q, all, 4, 4);
+
+	/* Scope: the subtree of A holds A1; org_id is that organisation alone. */
+	const char *only_a[] = { pa };
+	struct store_scope scope_a = { false, only_a, 1 };
+	q.scope = &scope_a;
+	int64_t in_a[] = { e4, e2, e1 };
+	ev_expect(f, &q, in_a, 3, 3);
+	q.org_id = a;
+	int64_t org_a[] = { e4, e1 };
+	ev_expect(f, &q, org_a, 2, 2);
+	q.org_id = b; /* outside the scope: nothing */
+	ev_expect(f, &q, NULL, 0, 0);
+	struct store_scope none = { false, NULL, 0 };
+	q = ev_query(f);
+	q.scope = &none;
+	ev_expect(f, &q, NULL, 0, 0);
+
+	/* q: % and _ are literal; title, description and file name; ASCII case ignored. */
+	q = ev_query(f);
+	q.q = "100%";
+	int64_t w_pct[] = { e1 };
+	ev_expect(f, &q, w_pct, 1, 1);
+	q.q = "%";
+	ev_expect(f, &q, w_pct, 1, 1);
+	q.q = "a_b";
+	int64_t w_us[] = { e3 };
+	ev_expect(f, &q, w_us, 1, 1);
+	q.q = "_";
+	ev_expect(f, &q, w_us, 1, 1);
+	q.q = "100";
+	int64_t w_100[] = { e2, e1 };
+	ev_expect(f, &q, w_100, 2, 2);
+	q.q = "policy";
+	ev_expect(f, &q, w_us, 1, 1);
+	q.q = "정책서";
+	int64_t w_name[] = { e4 };
+	ev_expect(f, &q, w_name, 1, 1);
+	q.q = "zzz-nothing";
+	ev_expect(f, &q, NULL, 0, 0);
+
+	/* Linked to a system; linked to a requirement (with or without a system). */
+	q = ev_query(f);
+	q.system_id = sys_a;
+	int64_t w_sys[] = { e4, e2 };
+	ev_expect(f, &q, w_sys, 2, 2);
+	q = ev_query(f);
+	q.catalog_id = "iso-iec-42001-2023";
+	q.requirement_id = "A.2.2";
+	int64_t w_req[] = { e4, e3 };
+	ev_expect(f, &q, w_req, 2, 2);
+	q.system_id = sys_a;
+	ev_expect(f, &q, w_name, 1, 1);
+	q = ev_query(f);
+	q.catalog_id = "iso-iec-42001-2023";
+	q.requirement_id = "A.9.9";
+	ev_expect(f, &q, NULL, 0, 0);
+
+	/* State against today: the last valid day is still valid; no end date is valid. */
+	q = ev_query(f);
+	q.state = "expired";
+	ev_expect(f, &q, w_pct, 1, 1);
+	q.state = "valid";
+	int64_t w_valid[] = { e4, e3, e2 };
+	ev_expect(f, &q, w_valid, 3, 3);
+	q.today = "2026-06-16";
+	int64_t w_valid2[] = { e4, e3 };
+	ev_expect(f, &q, w_valid2, 2, 2);
+	q.state = "expired";
+	q.q = "100";
+	ev_expect(f, &q, w_100, 2, 2);
+
+	/* Lists carry the joined fields and the link count. */
+	struct err e = ERR_INIT;
+	json_t *items = NULL;
+	q = ev_query(f);
+	q.limit = 1;
+	check(store_evidence_list(f->s, &q, &items, NULL, &e), &e, "evidence list without a total");
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(STR(json_array_get(items, 0), "org_name"), "ev A");
+	assert_int_equal(INT(json_array_get(items, 0), "link_count"), 1);
+	json_decref(items);
+}
+
+static void test_evidence_list_limit_offset_total(void **state)
+{
+	struct fx *f = *state;
+	int64_t ids[5];
+	for (int i = 0; i < 5; i++) {
+		char title[32];
+		snprintf(title, sizeof title, "page %d", i);
+		ids[i] = ev_create(f, f->root, title, NULL);
+	}
+	struct store_evidence_query q = ev_query(f);
+	q.limit = 2;
+	int64_t p1[] = { ids[4], ids[3] };
+	ev_expect(f, &q, p1, 2, 5);
+	q.offset = 2;
+	int64_t p2[] = { ids[2], ids[1] };
+	ev_expect(f, &q, p2, 2, 5);
+	q.offset = 4;
+	int64_t p3[] = { ids[0] };
+	ev_expect(f, &q, p3, 1, 5);
+	q.offset = 5;
+	ev_expect(f, &q, NULL, 0, 5);
+	q.limit = 0; /* all, from the offset */
+	q.offset = 3;
+	int64_t rest[] = { ids[1], ids[0] };
+	ev_expect(f, &q, rest, 2, 5);
+	q.q = "page 3";
+	q.offset = 0;
+	q.limit = 10;
+	int64_t one[] = { ids[3] };
+	ev_expect(f, &q, one, 1, 1);
+}
+
+static void test_evidence_links(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t owner = user(f, "link-owner");
+	int64_t system = sys(f, "linked system", "deployment", f->root, owner);
+	int64_t id = ev_create(f, f->root, "linked", NULL), other = ev_create(f, f->root, "other", NULL);
+	int64_t l_sys = ev_link(f, id, system, "", "");
+	int64_t l_req = ev_link(f, id, 0, "iso-iec-42001-2023", "A.6.2.8");
+	int64_t l_both = ev_link(f, id, system, "iso-iec-42001-2023", "A.6.2.8");
+	assert_true(l_sys < l_req && l_req < l_both);
+
+	/* A second equal link is a conflict naming "link"; the transaction stays usable. */
+	int64_t dup = 0;
+	begin(f);
+	assert_int_equal(store_evidence_link_add(f->s, id, 0, "iso-iec-42001-2023", "A.6.2.8", NOW3, &dup, &e),
+			 AIMS_ECONFLICT);
+	assert_non_null(field_error(&e, "link"));
+	err_release(&e);
+	assert_int_equal(store_evidence_link_add(f->s, id, system, "", "", NOW3, &dup, &e), AIMS_ECONFLICT);
+	err_release(&e);
+	check(store_evidence_link_add(f->s, other, 0, "iso-iec-42001-2023", "A.6.2.8", NOW3, &dup, &e), &e,
+	      "the same link on other evidence");
+	commit(f);
+
+	json_t *links = NULL;
+	check(store_evidence_links(f->s, id, &links, &e), &e, "links");
+	assert_int_equal(json_array_size(links), 3);
+	json_t *l = json_array_get(links, 0);
+	assert_int_equal(INT(l, "id"), l_sys);
+	assert_int_equal(INT(l, "evidence_id"), id);
+	assert_int_equal(INT(l, "system_id"), system);
+	assert_string_equal(STR(l, "system_name"), "linked system");
+	assert_string_equal(STR(l, "catalog_id"), "");
+	assert_string_equal(STR(l, "requirement_id"), "");
+	assert_string_equal(STR(l, "created_at"), NOW2);
+	l = json_array_get(links, 1);
+	assert_int_equal(INT(l, "id"), l_req);
+	assert_true(json_is_integer(json_object_get(l, "system_id")));
+	assert_int_equal(INT(l, "system_id"), 0);
+	assert_true(json_is_null(json_object_get(l, "system_name")));
+	assert_string_equal(STR(l, "catalog_id"), "iso-iec-42001-2023");
+	assert_string_equal(STR(l, "requirement_id"), "A.6.2.8");
+	assert_int_equal(INT(json_array_get(links, 2), "id"), l_both);
+	json_decref(links);
+	json_t *ev = ev_get(f, id);
+	assert_int_equal(INT(ev, "link_count"), 3);
+	json_decref(ev);
+
+	/* Delete: once; a link of other evidence is not found through this one. */
+	begin(f);
+	check(store_evidence_link_delete(f->s, id, l_req, &e), &e, "link delete");
+	assert_int_equal(store_evidence_link_delete(f->s, id, l_req, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	assert_int_equal(store_evidence_link_delete(f->s, other, l_sys, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	commit(f);
+	check(store_evidence_links(f->s, id, &links, &e), &e, "links");
+	assert_int_equal(json_array_size(links), 2);
+	assert_int_equal(INT(json_array_get(links, 1), "id"), l_both);
+	json_decref(links);
+	/* Deleted, the same link may be added again. */
+	ev_link(f, id, 0, "iso-iec-42001-2023", "A.6.2.8");
+	check(store_evidence_links(f->s, other, &links, &e), &e, "links of the other");
+	assert_int_equal(json_array_size(links), 1);
+	json_decref(links);
+	check(store_evidence_links(f->s, id + 1000000, &links, &e), &e, "links of nothing");
+	assert_int_equal(json_array_size(links), 0);
+	json_decref(links);
+}
+
+/* Whether rows hold {evidence_id, requirement_id} (and system_id when >= 0). */
+static bool has_row(json_t *rows, int64_t evidence_id, const char *requirement_id, int64_t system_id)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+		if (INT(r, "evidence_id") == evidence_id && !strcmp(STR(r, "requirement_id"), requirement_id) &&
+		    (system_id < 0 || INT(r, "system_id") == system_id))
+			return true;
+	return false;
+}
+
+static void test_evidence_on_requirements(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t owner = user(f, "req-owner");
+	int64_t a = org(f, "req A", f->root), b = org(f, "req B", f->root);
+	int64_t sys_a = sys(f, "req system A", "deployment", a, owner);
+	int64_t sys_b = sys(f, "req system B", "deployment", b, owner);
+	int64_t e1 = ev_create(f, a, "org-wide", json_pack("{ss}", "valid_until", "2020-12-31"));
+	int64_t e2 = ev_create(f, a, "for system A", NULL);
+	int64_t e3 = ev_create(f, b, "of B, on system A", NULL);
+	ev_link(f, e1, 0, "cat-x", "R.1");
+	ev_link(f, e1, 0, "cat-y", "R.1");       /* another catalog */
+	ev_link(f, e2, sys_a, "cat-x", "R.2");
+	ev_link(f, e2, sys_a, "", "");           /* a system without a requirement */
+	ev_link(f, e3, sys_a, "cat-x", "R.3");   /* evidence of B on A's system */
+	ev_link(f, e3, sys_b, "cat-x", "R.1");
+
+	json_t *rows = NULL;
+	check(store_evidence_on_requirements(f->s, a, 0, "cat-x", &rows, &e), &e, "on requirements by org");
+	assert_int_equal(json_array_size(rows), 2);
+	assert_true(has_row(rows, e1, "R.1", 0));
+	assert_true(has_row(rows, e2, "R.2", sys_a));
+	/* Ordered by requirement, with title and valid_until. */
+	assert_string_equal(STR(json_array_get(rows, 0), "requirement_id"), "R.1");
+	assert_string_equal(STR(json_array_get(rows, 0), "title"), "org-wide");
+	assert_string_equal(STR(json_array_get(rows, 0), "valid_until"), "2020-12-31");
+	assert_true(json_is_null(json_object_get(json_array_get(rows, 1), "valid_until")));
+	json_decref(rows);
+	check(store_evidence_on_requirements(f->s, a, 0, "cat-y", &rows, &e), &e, "other catalog");
+	assert_int_equal(json_array_size(rows), 1);
+	assert_true(has_row(rows, e1, "R.1", 0));
+	json_decref(rows);
+
+	/* By system: links naming the system and a requirement, whatever organisation. */
+	check(store_evidence_on_requirements(f->s, 0, sys_a, "cat-x", &rows, &e), &e, "on requirements by system");
+	assert_int_equal(json_array_size(rows), 2);
+	assert_true(has_row(rows, e2, "R.2", sys_a));
+	assert_true(has_row(rows, e3, "R.3", sys_a));
+	json_decref(rows);
+	check(store_evidence_on_requirements(f->s, 0, sys_b, "cat-x", &rows, &e), &e, "system B");
+	assert_int_equal(json_array_size(rows), 1);
+	assert_true(has_row(rows, e3, "R.1", sys_b));
+	json_decref(rows);
+	check(store_evidence_on_requirements(f->s, b, 0, "cat-x", &rows, &e), &e, "org B");
+	assert_int_equal(json_array_size(rows), 2);
+	assert_true(has_row(rows, e3, "R.1", sys_b));
+	assert_true(has_row(rows, e3, "R.3", sys_a));
+	json_decref(rows);
+	check(store_evidence_on_requirements(f->s, a, 0, "cat-none", &rows, &e), &e, "no such catalog");
+	assert_int_equal(json_array_size(rows), 0);
+	json_decref(rows);
+}
+
+static void test_evidence_digests(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t e1 = ev_create(f, f->root, "digest one", NULL);
+	int64_t e2 = ev_create(f, f->root, "digest two", json_pack("{ss sI}", "sha256", SHA_B, "size_bytes",
+								  (json_int_t)56));
+	json_t *rows = NULL;
+	check(store_evidence_digests(f->s, &rows, &e), &e, "digests");
+	/* A shared database may hold other tests' rows: find ours, in id order. */
+	size_t i, at1 = SIZE_MAX, at2 = SIZE_MAX;
+	json_t *r;
+	int64_t last = 0;
+	json_array_foreach(rows, i, r) {
+		assert_true(INT(r, "id") > last);
+		last = INT(r, "id");
+		if (INT(r, "id") == e1) {
+			at1 = i;
+			assert_string_equal(STR(r, "sha256"), SHA_A);
+			assert_int_equal(INT(r, "size_bytes"), 3);
+		} else if (INT(r, "id") == e2) {
+			at2 = i;
+			assert_string_equal(STR(r, "sha256"), SHA_B);
+			assert_int_equal(INT(r, "size_bytes"), 56);
+		}
+	}
+	assert_true(at1 < at2 && at2 != SIZE_MAX);
+	json_decref(rows);
+}
+
 int main(void)
 {
 	if (secret_init() != 0)
@@ -1700,6 +2178,12 @@ int main(void)
 		T(test_soa_entries),
 		T(test_frameworks_and_assessments),
 		T(test_stale_rows),
+		T(test_evidence_create_get_update),
+		T(test_evidence_list_filters),
+		T(test_evidence_list_limit_offset_total),
+		T(test_evidence_links),
+		T(test_evidence_on_requirements),
+		T(test_evidence_digests),
 	};
 #undef T
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

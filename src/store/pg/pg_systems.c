@@ -74,27 +74,13 @@ static const char *sort_column(const char *sort, const char **cast)
 	return "s.id";
 }
 
-/* The LIKE pattern for a substring search: % _ and \ in the text match themselves. */
-static char *like_pattern(const char *text)
-{
-	struct buf pattern = BUF_INIT(1024);
-	buf_addch(&pattern, '%');
-	for (const char *c = text; *c; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
-			buf_addch(&pattern, '\\');
-		buf_addch(&pattern, *c);
-	}
-	buf_addch(&pattern, '%');
-	return buf_detach(&pattern, NULL);
-}
-
 /* Filters shared by the page query and the count query; numbers their own parameters. */
 static int add_filters(struct buf *sql, struct pg_params *p, const struct store_system_query *q)
 {
 	int rc = 0;
 	if (q->q && *q->q) {
 		/* ILIKE: ASCII case ignored, as SQLite's LIKE does (Hangul has no case). */
-		char *pattern = like_pattern(q->q);
+		char *pattern = store_like_pattern(q->q);
 		int n = pg_param_text(p, pattern);
 		free(pattern);
 		rc = buf_addf(sql, " AND (s.name ILIKE $%d OR s.purpose ILIKE $%d OR s.vendor ILIKE $%d)", n, n, n);

@@ -141,4 +141,15 @@ int pg_table_finish(struct store *base, const struct store_table *t, struct err 
 int pg_table_count(struct store *base, const struct store_table *t, int64_t *count, struct err *e);
 int pg_backup(struct store *base, const char *path, struct err *e);
 
+/* Evidence (pg_evidence.c). */
+int pg_evidence_list(struct store *base, const struct store_evidence_query *q, json_t **items, int64_t *total, struct err *e);
+int pg_evidence_get(struct store *base, int64_t id, json_t **out, struct err *e);
+int pg_evidence_create(struct store *base, json_t *fields, const char *now, int64_t *id_out, struct err *e);
+int pg_evidence_update(struct store *base, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
+int pg_evidence_links(struct store *base, int64_t evidence_id, json_t **out, struct err *e);
+int pg_evidence_link_add(struct store *base, int64_t evidence_id, int64_t system_id, const char *catalog_id, const char *requirement_id, const char *now, int64_t *id_out, struct err *e);
+int pg_evidence_link_delete(struct store *base, int64_t evidence_id, int64_t link_id, struct err *e);
+int pg_evidence_on_requirements(struct store *base, int64_t org_id, int64_t system_id, const char *catalog_id, json_t **out, struct err *e);
+int pg_evidence_digests(struct store *base, json_t **out, struct err *e);
+
 #endif

@@ -108,16 +108,9 @@ static void bind_filters(sqlite3_stmt *st, const struct store_system_query *q)
 {
 	int qi = sqlite3_bind_parameter_index(st, ":q");
 	if (qi > 0) {
-		struct buf pattern = BUF_INIT(1024);
-		buf_addch(&pattern, '%');
-		for (const char *p = q->q; *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				buf_addch(&pattern, '\\');
-			buf_addch(&pattern, *p);
-		}
-		buf_addch(&pattern, '%');
-		sqlite3_bind_text(st, qi, buf_str(&pattern), (int)pattern.len, SQLITE_TRANSIENT);
-		buf_release(&pattern);
+		char *pattern = store_like_pattern(q->q);
+		sqlite3_bind_text(st, qi, pattern, -1, SQLITE_TRANSIENT);
+		free(pattern);
 	}
 	bind_named_text(st, ":stage", q->lifecycle_stage);
 	bind_named_text(st, ":org_role", q->org_role);
