@@ -298,6 +298,27 @@ check(r.status === 1 && /catalog/.test(r.err) && r.out === '', 'a framework not 
 r = run(['assessment', 'list', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0']);
 check(r.status === 0 && /GOVERN 1\.1 +partial/.test(r.out) && /72 requirements: 0 met, 1 partial/.test(r.out), 'assessment list prints the table and the counts', show(r));
 
+// aims assessment as both branches made it: main's list/set with catdiff's catalog
+// column, --reviewed and migrate (an assessment written against the earlier version)
+const isoAs = [...as, '--system', '2', '--catalog', 'iso-iec-42001-2023'];
+r = run(['assessment', 'frameworks', ...as, '--system', '2', '--set', 'iso-iec-42001-2023'], '', old);
+check(r.status === 0, 'assessment frameworks --set with the earlier library', show(r));
+r = run(['assessment', 'set', ...isoAs, '--requirement', '9.1', '--status', 'met'], '', old);
+let assessed = null;
+try { assessed = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 0 && assessed && assessed.catalog_version === '2023-test-0', 'assessment set against the earlier version', show(r));
+r = run(['assessment', 'list', ...isoAs]);
+check(r.status === 0 && /^9\.1\s+met\s+\S+\s+\S+\s+2023-test-0\s/m.test(r.out), 'assessment list names the version an outdated row was made against', show(r));
+r = run(['assessment', 'migrate', '--db', db, '--as', 'viewer@hanbit.example', '--system', '2', '--catalog', 'iso-iec-42001-2023', '--from', v0]);
+check(r.status === 1 && r.err.length > 0, 'a viewer cannot migrate assessments', show(r));
+r = run(['assessment', 'migrate', ...isoAs, '--from', v0]);
+check(r.status === 0 && /^1 assessments moved/.test(r.out) && /^9\.1\s+2023-test-0\s+changed\s+title\.ko/m.test(r.out), 'assessment migrate moves the changed row', show(r));
+r = run(['assessment', 'list', ...isoAs]);
+check(r.status === 0 && /^9\.1\s+met\s.*review \(2023-test-0\)/m.test(r.out), 'assessment list shows the review', show(r));
+r = run(['assessment', 'set', ...isoAs, '--requirement', '9.1', '--reviewed']);
+try { assessed = JSON.parse(r.out); } catch { assessed = null; }
+check(r.status === 0 && assessed && assessed.review_from === null && assessed.catalog_version === '2023', 'assessment set --reviewed clears it', show(r));
+
 check(sanitizerReports.length === 0, 'no sanitizer report from any command', sanitizerReports.join(' | '));
 
 console.log(`cli: ${passed} passed, ${failed} failed`);
