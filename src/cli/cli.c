@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/internal.h"
 #include "svc/svc.h"
+#include "svc/catalogs.h"
 #include "base/buf.h"
 #include "base/secret.h"
 #include "base/text.h"
@@ -50,7 +51,9 @@ static const struct cli_command cli_root = {
 	.summary_ko = "aims: AI 경영시스템 — AI 시스템 인벤토리와 거버넌스",
 	.usage = "COMMAND [OPTIONS]",
 	.details = "Environment: AIMS_DB (database), AIMS_USER (acting user for 'system'),\n"
-		   "AIMS_LISTEN, AIMS_THREADS, AIMS_SECURE_COOKIES, AIMS_SHUTDOWN_GRACE (serve).\n"
+		   "AIMS_LISTEN, AIMS_THREADS, AIMS_SECURE_COOKIES, AIMS_SHUTDOWN_GRACE (serve),\n"
+		   "AIMS_CATALOGS (a catalog library directory instead of the built-in one),\n"
+		   "AIMS_CATALOG_PREVIOUS (a directory of earlier catalog versions).\n"
 		   "Exit status: 0 success, 1 failure, 2 usage error.\n",
 	.subcommands = top_commands,
 };
@@ -482,6 +485,8 @@ int cli_main(int argc, char **argv)
 		rc = cli_failf("cannot initialise the cryptography library");
 		goto out;
 	}
+	/* Every command, the server included, reads the same framework library. */
+	svc_catalogs_configure(getenv("AIMS_CATALOGS"), getenv("AIMS_CATALOG_PREVIOUS"));
 	while (c->subcommands) {
 		memset(&args, 0, sizeof args);
 		args.cmd = c;

@@ -1,12 +1,14 @@
 /*
- * cmd_assessment.c: `aims assessment frameworks|list|set|export`, the requirement
- * assessments of one AI system from the command line, as a named user (--as EMAIL or
- * AIMS_USER) whose roles apply exactly as in the web UI and the API. Every command
- * opens the store, loads the actor, makes its svc call and releases both on the one
- * exit path. The options mirror `aims soa` (--format, --out, --lang, --if-version).
+ * cmd_assessment.c: `aims assessment frameworks|list|set|export|migrate`, the
+ * requirement assessments of one AI system from the command line, as a named user (--as
+ * EMAIL or AIMS_USER) whose roles apply exactly as in the web UI and the API. Every
+ * command opens the store, loads the actor, makes its svc call and releases both on the
+ * one exit path. The options mirror `aims soa` (--format, --out, --lang, --if-version,
+ * --reviewed, and migrate's --from).
  */
 #include "cli/internal.h"
 #include "model/role.h"
+#include "svc/catalogs.h"
 #include "svc/svc.h"
 
 #include <stdlib.h>
@@ -34,6 +36,7 @@ static const struct cli_option set_options[] = {
 	{ "status", "S", "not_assessed, not_applicable, partial, met or not_met" },
 	{ "note", "TEXT", "what was found, or why" },
 	{ "assessed-on", "YYYY-MM-DD", "date of the assessment (default: today)" },
+	{ "reviewed", NULL, "say the result was checked against the current catalog text (clears a pending review)" },
 	{ "if-version", "N", "refuse unless the assessment is still at version N" },
 	CLI_OPT_END,
 };
@@ -43,6 +46,14 @@ static const struct cli_option export_options[] = {
 	{ "format", "F", "xlsx (default) or csv" },
 	{ "out", "FILE", "write here (default: standard output)" },
 	{ "lang", "ko|en", "language of titles and labels (default ko)" },
+	CLI_OPT_END,
+};
+
+static const struct cli_option migrate_options[] = {
+	CLI_OPT_DB, OPT_AS, OPT_SYSTEM,
+	{ "catalog", "ID", "the framework whose assessments move to the version in use (required)" },
+	{ "from", "PATH|VERSION", "the text of an earlier version the library does not hold (file or directory)" },
+	{ "format", "F", "table (default) or json" },
 	CLI_OPT_END,
 };
 
@@ -121,16 +132,22 @@ static int run_list(const struct cli_args *a)
 		rc = cli_print_json(stdout, list) ? CLI_EXIT_FAILURE : 0;
 		goto out;
 	}
-	json_t *rows = json_pack("[[sssss]]", "requirement", "status", "assessor", "on", "title");
+	json_t *rows = json_pack("[[ssssss]]", "requirement", "status", "assessor", "on", "catalog", "title");
 	size_t i;
 	json_t *it;
 	json_array_foreach(json_object_get(list, "items"), i, it) {
 		json_t *title = json_object_get(it, "title");
-		json_array_append_new(rows, json_pack("[sssss]", str_or(it, "requirement_id", ""), str_or(it, "status", ""),
+		/* The catalog version only when it needs attention, as in `aims soa list`. */
+		char version[80] = "-";
+		if (json_is_true(json_object_get(it, "outdated")))
+			snprintf(version, sizeof version, "%s", str_or(it, "catalog_version", ""));
+		else if (json_is_string(json_object_get(it, "review_from")))
+			snprintf(version, sizeof version, "review (%s)", str_or(it, "review_from", ""));
+		json_array_append_new(rows, json_pack("[ssssss]", str_or(it, "requirement_id", ""), str_or(it, "status", ""),
 						      str_or(it, "assessor_email", "-"), str_or(it, "assessed_on", "-"),
-						      str_or(title, strcmp(actor.locale, "en") ? "ko" : "en", "")));
+						      version, str_or(title, strcmp(actor.locale, "en") ? "ko" : "en", "")));
 	}
-	static const size_t widths[] = { 16, 14, 32, 10, 60 };
+	static const size_t widths[] = { 16, 14, 32, 10, 24, 60 };
 	cli_table_print(stdout, rows, widths);
 	json_decref(rows);
 	json_t *by = json_object_get(json_object_get(list, "summary"), "by_status");
@@ -173,6 +190,8 @@ static int run_set(const struct cli_args *a)
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (cli_opt(a, texts[i].option))
 			json_object_set_new(input, texts[i].field, json_string(cli_opt(a, texts[i].option)));
+	if (cli_flag(a, "reviewed"))
+		json_object_set_new(input, "reviewed", json_true());
 	if ((rc = cli_open_as(a, &store, &actor)))
 		goto out;
 	if (svc_assessment_set(store, &actor, id, input, version, &out, &e))
@@ -226,6 +245,43 @@ out:
 	return rc;
 }
 
+static int run_migrate(const struct cli_args *a)
+{
+	static const char *const formats[] = { "table", "json", NULL };
+	struct catalog_set from_set = CATALOG_SET_INIT;
+	const struct catalog *from = NULL;
+	struct store *store = NULL;
+	struct actor actor = { 0 };
+	struct err e = ERR_INIT;
+	json_t *out = NULL, *input = NULL;
+	int64_t id = 0;
+	const char *format = NULL, *catalog = NULL;
+	int rc = cli_opt_choice(a, "format", formats, &format);
+	if (!rc)
+		rc = system_id(a, &id);
+	if (!rc)
+		rc = cli_require(a, "catalog", &catalog);
+	if (!rc && cli_opt(a, "from"))
+		rc = cli_catalog_from(cli_opt(a, "from"), catalog, &from_set, &from);
+	if (rc || (rc = cli_open_as(a, &store, &actor)))
+		goto out;
+	input = json_pack("{sI}", "system_id", (json_int_t)id);
+	if (svc_catalog_migrate(store, &actor, catalog, input, from, &out, &e))
+		rc = cli_fail(&e);
+	else if (!strcmp(format, "json"))
+		rc = cli_print_json(stdout, out) ? CLI_EXIT_FAILURE : 0;
+	else
+		cli_print_migration(out, actor.locale);
+out:
+	json_decref(input);
+	json_decref(out);
+	err_release(&e);
+	actor_release(&actor);
+	store_close(store);
+	catalog_set_release(&from_set);
+	return rc;
+}
+
 static const struct cli_command assessment_frameworks = {
 	.name = "frameworks",
 	.summary = "Show, or with --set choose, the frameworks a system is assessed against",
@@ -255,10 +311,11 @@ static const struct cli_command assessment_set = {
 	.summary_ko = "요구사항 하나의 평가 결과를 기록합니다 (담당관·관리자·시스템 소유자)",
 	.usage = "assessment set --db PATH --as EMAIL --system ID --catalog ID --requirement ID\n"
 		 "                            [--status S] [--note TEXT] [--assessed-on YYYY-MM-DD]\n"
-		 "                            [--if-version N]",
+		 "                            [--reviewed] [--if-version N]",
 	.options = set_options,
 	.details = "Prints the assessment as JSON. Errors name the API fields (catalog, requirement,\n"
-		   "status, note, assessed_on).\n"
+		   "status, note, assessed_on). --reviewed says the result was checked against the\n"
+		   "catalog text in use, after a migration carried it over a change.\n"
 		   "\nExample:\n"
 		   "  aims assessment set --db var/aims.db --as officer@example.org --system 3 \\\n"
 		   "      --catalog nist-ai-rmf-1.0 --requirement \"GOVERN 1.1\" --status partial \\\n"
@@ -276,8 +333,20 @@ static const struct cli_command assessment_export = {
 	.run = run_export,
 };
 
+static const struct cli_command assessment_migrate = {
+	.name = "migrate",
+	.summary = "Move an AI system's assessments to the catalog version in use",
+	.summary_ko = "AI 시스템의 평가를 지금 쓰는 카탈로그 판으로 옮깁니다",
+	.usage = "assessment migrate --db PATH --as EMAIL --system ID --catalog ID\n"
+		 "                               [--from PATH|VERSION] [--format table|json]",
+	.options = migrate_options,
+	.details = "The rule of 'aims soa migrate', for requirements that can be assessed (those with\n"
+		   "no sub-requirements). See what it would do with 'aims catalog touched'.\n",
+	.run = run_migrate,
+};
+
 static const struct cli_command *const assessment_subcommands[] = {
-	&assessment_frameworks, &assessment_list, &assessment_set, &assessment_export, NULL,
+	&assessment_frameworks, &assessment_list, &assessment_set, &assessment_export, &assessment_migrate, NULL,
 };
 
 const struct cli_command cli_cmd_assessment = {

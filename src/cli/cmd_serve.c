@@ -9,6 +9,7 @@
 #include "cli/internal.h"
 #include "base/text.h"
 #include "http/server.h"
+#include "svc/catalogs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,14 @@ static int run_serve(const struct cli_args *a)
 	/* Refuse a missing database here: serving an empty one made by a typo helps nobody. */
 	if ((rc = cli_store_open(a, false, &probe)))
 		goto out;
+	/* The same for a broken catalog library (AIMS_CATALOGS, AIMS_CATALOG_PREVIOUS): say
+	 * so now, not on the first request that needs it. */
+	const struct catalog_set *set = NULL;
+	if (svc_catalogs_builtin(&set, &e) || svc_catalogs_previous(&set, &e)) {
+		rc = cli_fail(&e);
+		fputs("aims: run 'aims catalog check' for every problem\n", stderr);
+		goto out;
+	}
 	store_close(probe);
 	probe = NULL;
 	rc = http_serve(&cfg);
@@ -119,6 +128,8 @@ const struct cli_command cli_cmd_serve = {
 		   "  AIMS_SECURE_COOKIES  1 or true to mark cookies Secure (--secure-cookies)\n"
 		   "  AIMS_SHUTDOWN_GRACE  seconds to finish requests after SIGTERM (--shutdown-grace),\n"
 		   "                       default 10\n"
+		   "  AIMS_CATALOGS        a catalog library directory to use instead of the built-in one\n"
+		   "  AIMS_CATALOG_PREVIOUS  a directory of earlier catalog versions, for the upgrade view\n"
 		   "  AIMS_EVIDENCE_DIR    where evidence files are kept (--evidence-dir), default\n"
 		   "                       DB.evidence beside an SQLite file, else ./aims-evidence;\n"
 		   "                       servers sharing one database must share this directory\n"

@@ -1,11 +1,13 @@
 /*
- * cmd_soa.c: `aims soa list|set|export`, the Statement of Applicability of an
+ * cmd_soa.c: `aims soa list|set|export|migrate`, the Statement of Applicability of an
  * organisation from the command line, as a named user (--as EMAIL or AIMS_USER)
  * whose roles apply exactly as in the web UI and the API. Every command opens the
  * store, loads the actor, makes its svc call and releases both on the one exit path.
  */
 #include "cli/internal.h"
+#include "model/compliance.h"
 #include "model/role.h"
+#include "svc/catalogs.h"
 #include "svc/svc.h"
 
 #include <errno.h>
@@ -30,6 +32,7 @@ static const struct cli_option set_options[] = {
 	{ "status", "S", "not_started, planned, partial or implemented" },
 	{ "owner-id", "ID", "the responsible user's id (0 clears it)" },
 	{ "due-date", "YYYY-MM-DD", "due date (\"\" clears it)" },
+	{ "reviewed", NULL, "say the entry was checked against the current catalog text (clears a pending review)" },
 	{ "if-version", "N", "refuse unless the entry is still at version N" },
 	CLI_OPT_END,
 };
@@ -40,6 +43,13 @@ static const struct cli_option export_options[] = {
 	{ "out", "FILE", "write here (default: standard output)" },
 	{ "status", "S", "only entries with this status (as for list)" },
 	{ "lang", "ko|en", "language of titles and labels (default ko)" },
+	CLI_OPT_END,
+};
+
+static const struct cli_option migrate_options[] = {
+	CLI_OPT_DB, OPT_AS, OPT_ORG,
+	{ "from", "PATH|VERSION", "the text of an earlier version the library does not hold (file or directory)" },
+	{ "format", "F", "table (default) or json" },
 	CLI_OPT_END,
 };
 
@@ -73,26 +83,38 @@ static int run_list(const struct cli_args *a)
 		rc = cli_print_json(stdout, soa) ? CLI_EXIT_FAILURE : 0;
 		goto out;
 	}
-	json_t *rows = json_pack("[[sssssss]]", "control", "applicable", "status", "owner", "due", "version", "title");
+	json_t *rows = json_pack("[[ssssssss]]", "control", "applicable", "status", "owner", "due", "version", "catalog",
+				 "title");
 	size_t i;
 	json_t *it;
 	json_array_foreach(json_object_get(soa, "items"), i, it) {
 		char version[24];
 		snprintf(version, sizeof version, "%lld", (long long)json_integer_value(json_object_get(it, "version")));
 		json_t *title = json_object_get(it, "title");
-		json_array_append_new(rows, json_pack("[sssssss]", str_or(it, "control_id", ""),
+		/* The catalog version only when it needs attention: made against another one, or
+		 * carried over a change and waiting for review. */
+		char catalog[80] = "-";
+		if (json_is_true(json_object_get(it, "outdated")))
+			snprintf(catalog, sizeof catalog, "%s", str_or(it, "catalog_version", ""));
+		else if (json_is_string(json_object_get(it, "review_from")))
+			snprintf(catalog, sizeof catalog, "review (%s)", str_or(it, "review_from", ""));
+		json_array_append_new(rows, json_pack("[ssssssss]", str_or(it, "control_id", ""),
 						      json_is_true(json_object_get(it, "applicable")) ? "yes" : "no",
 						      str_or(it, "status", ""), str_or(it, "owner_email", "-"),
-						      str_or(it, "due_date", "-"), version,
+						      str_or(it, "due_date", "-"), version, catalog,
 						      str_or(title, strcmp(actor.locale, "en") ? "ko" : "en", "")));
 	}
-	static const size_t widths[] = { 10, 10, 12, 32, 10, 7, 60 };
+	static const size_t widths[] = { 10, 10, 12, 32, 10, 7, 24, 60 };
 	cli_table_print(stdout, rows, widths);
 	json_decref(rows);
 	json_t *sum = json_object_get(soa, "summary");
-	printf("%lld controls, %lld applicable, %lld overdue\n", (long long)json_integer_value(json_object_get(sum, "total")),
+	printf("%lld controls, %lld applicable, %lld overdue, %lld made against another catalog version, "
+	       "%lld waiting for review\n",
+	       (long long)json_integer_value(json_object_get(sum, "total")),
 	       (long long)json_integer_value(json_object_get(sum, "applicable")),
-	       (long long)json_integer_value(json_object_get(sum, "overdue")));
+	       (long long)json_integer_value(json_object_get(sum, "overdue")),
+	       (long long)json_integer_value(json_object_get(sum, "outdated")),
+	       (long long)json_integer_value(json_object_get(sum, "review")));
 out:
 	json_decref(soa);
 	err_release(&e);
@@ -134,6 +156,8 @@ static int run_set(const struct cli_args *a)
 		json_object_set_new(input, "due_date", json_string(cli_opt(a, "due-date")));
 	if (owner >= 0)
 		json_object_set_new(input, "owner_user_id", owner ? json_integer(owner) : json_null());
+	if (cli_flag(a, "reviewed"))
+		json_object_set_new(input, "reviewed", json_true());
 	if ((rc = cli_open_as(a, &store, &actor)))
 		goto out;
 	if (svc_soa_set(store, &actor, org, control, input, version, &out, &e))
@@ -185,6 +209,43 @@ out:
 	return rc;
 }
 
+static int run_migrate(const struct cli_args *a)
+{
+	static const char *const formats[] = { "table", "json", NULL };
+	struct catalog_set from_set = CATALOG_SET_INIT;
+	const struct catalog *from = NULL;
+	struct store *store = NULL;
+	struct actor actor = { 0 };
+	struct err e = ERR_INIT;
+	json_t *out = NULL, *input = NULL;
+	const char *format = NULL;
+	int64_t org = 0;
+	int rc = cli_opt_choice(a, "format", formats, &format);
+	if (!rc && !cli_opt(a, "org"))
+		rc = cli_usage(a, "name the organisation with --org ID");
+	if (!rc)
+		rc = cli_opt_int(a, "org", 1, INT64_MAX, &org);
+	if (!rc && cli_opt(a, "from"))
+		rc = cli_catalog_from(cli_opt(a, "from"), COMPLIANCE_SOA_CATALOG, &from_set, &from);
+	if (rc || (rc = cli_open_as(a, &store, &actor)))
+		goto out;
+	input = json_pack("{sI}", "org_id", (json_int_t)org);
+	if (svc_catalog_migrate(store, &actor, COMPLIANCE_SOA_CATALOG, input, from, &out, &e))
+		rc = cli_fail(&e);
+	else if (!strcmp(format, "json"))
+		rc = cli_print_json(stdout, out) ? CLI_EXIT_FAILURE : 0;
+	else
+		cli_print_migration(out, actor.locale);
+out:
+	json_decref(input);
+	json_decref(out);
+	err_release(&e);
+	actor_release(&actor);
+	store_close(store);
+	catalog_set_release(&from_set);
+	return rc;
+}
+
 static const struct cli_command soa_list = {
 	.name = "list",
 	.summary = "Show an organisation's Statement of Applicability (ISO/IEC 42001 Annex A)",
@@ -220,7 +281,21 @@ static const struct cli_command soa_export = {
 	.run = run_export,
 };
 
-static const struct cli_command *const soa_subcommands[] = { &soa_list, &soa_set, &soa_export, NULL };
+static const struct cli_command soa_migrate = {
+	.name = "migrate",
+	.summary = "Move an organisation's SoA entries to the catalog version in use",
+	.summary_ko = "조직의 적용성 항목을 지금 쓰는 카탈로그 판으로 옮깁니다",
+	.usage = "soa migrate --db PATH --as EMAIL --org ID [--from PATH|VERSION] [--format table|json]",
+	.options = migrate_options,
+	.details = "Officer or admin on the organisation. One transaction: entries of unchanged and\n"
+		   "editorially changed controls are re-stamped; entries of changed controls (or of a\n"
+		   "version whose text is not held here) are re-stamped and wait for review; entries of\n"
+		   "removed controls are kept as they were and no longer listed. See what it would do\n"
+		   "first with 'aims catalog touched --catalog " COMPLIANCE_SOA_CATALOG "'.\n",
+	.run = run_migrate,
+};
+
+static const struct cli_command *const soa_subcommands[] = { &soa_list, &soa_set, &soa_export, &soa_migrate, NULL };
 
 const struct cli_command cli_cmd_soa = {
 	.name = "soa",

@@ -84,6 +84,7 @@ extern const struct cli_command cli_cmd_evidence;
 extern const struct cli_command cli_cmd_db;
 extern const struct cli_command cli_cmd_backup;
 extern const struct cli_command cli_cmd_catalog;
+extern const struct cli_command cli_cmd_assessment;
 extern const struct cli_command cli_cmd_fair;
 
 /* ---- options (cli.c) ---- */
@@ -151,6 +152,20 @@ int cli_open_as(const struct cli_args *a, struct store **store, struct actor *ac
  * JSON: the body of `aims org list` and `aims user list`. */
 int cli_run_operator_list(const struct cli_args *a,
 			  int (*list)(struct store *, const struct actor *, json_t **, struct err *));
+
+/* ---- catalog versions (cmd_catalog.c) ---- */
+
+struct catalog;
+struct catalog_set;
+/*
+ * The earlier version named by --from for catalog_id: a catalog file or a library
+ * directory on disk, or else a version the library holds among its earlier versions.
+ * *out points into set (catalog_set_release it, also on failure); errors are printed.
+ */
+int cli_catalog_from(const char *from, const char *catalog_id, struct catalog_set *set,
+		     const struct catalog **out);
+/* Prints the result of svc_catalog_migrate as a short report (stdout). */
+void cli_print_migration(json_t *report, const char *locale);
 
 /* ---- tables (table.c) ---- */
 

@@ -187,6 +187,8 @@ HANDLER(page_soa_control_update)
 			json_object_set_new(input, texts[i], json_string(http_form(r, texts[i])));
 	if (owner)
 		json_object_set_new(input, "owner_user_id", *owner ? json_integer(strtoll(owner, NULL, 10)) : json_null());
+	if (http_form(r, "reviewed"))
+		json_object_set_new(input, "reviewed", json_true());
 	const char *v = http_form(r, "version");
 	int64_t version = v ? strtoll(v, NULL, 10) : 0;
 	int rc = svc_soa_set(r->store, &r->actor, r->ids[0], r->key, input, version, &out, &e);
@@ -291,6 +293,8 @@ HANDLER(page_assessment_update)
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (http_form(r, keys[i]))
 			json_object_set_new(input, keys[i], json_string(http_form(r, keys[i])));
+	if (http_form(r, "reviewed"))
+		json_object_set_new(input, "reviewed", json_true());
 	const char *v = http_form(r, "version");
 	int rc = svc_assessment_set(r->store, &r->actor, r->ids[0], input, v ? strtoll(v, NULL, 10) : 0, &out, &e);
 	back_to_assessments(r, res, rc, &e, http_form(r, "catalog"));

@@ -6,7 +6,7 @@
  * Patterns are literal segments, "{id}" segments, which match a positive decimal
  * id and are stored in order into ids[], and at most one "{key}" segment, which
  * matches 1 to HTTP_KEY_MAX - 1 characters of [A-Za-z0-9._-] (an Annex A control id
- * such as "A.6.2.8") and is stored into key. Keys need no percent-decoding: anything
+ * such as "A.6.2.8", or a catalog id such as "iso-iec-42001-2023") and is stored into key. Keys need no percent-decoding: anything
  * outside that set (a '/', '%', a space) ends the segment, so the route does not match.
  */
 #include "http/handlers.h"
@@ -44,6 +44,10 @@ const struct http_route http_routes[] = {
 	{ "PUT", "/api/v1/systems/{id}/frameworks", api_frameworks_put, API },
 	{ "GET", "/api/v1/systems/{id}/assessments", api_assessments_get, API },
 	{ "PATCH", "/api/v1/systems/{id}/assessments", api_assessment_patch, API },
+	{ "GET", "/api/v1/catalogs/{key}/versions", api_catalog_versions, API },
+	{ "GET", "/api/v1/catalogs/{key}/diff", api_catalog_diff, API },
+	{ "GET", "/api/v1/catalogs/{key}/touched", api_catalog_touched, API },
+	{ "POST", "/api/v1/catalogs/{key}/migrate", api_catalog_migrate, API },
 	{ "GET", "/api/v1/systems/{id}/assessments.xlsx", api_assessments_xlsx, API },
 	{ "GET", "/api/v1/systems/{id}/assessments.csv", api_assessments_csv, API },
 	{ "GET", "/api/v1/orgs/{id}/gap", api_gap_get, API },
@@ -95,6 +99,8 @@ const struct http_route http_routes[] = {
 	{ "GET", "/systems/{id}/assessments.xlsx", page_assessments_xlsx, 0 },
 	{ "GET", "/systems/{id}/assessments.csv", page_assessments_csv, 0 },
 	{ "POST", "/systems/{id}/frameworks", page_frameworks_update, FORM },
+	{ "GET", "/catalogs/{key}/versions", page_catalog_versions, 0 },
+	{ "POST", "/catalogs/{key}/migrate", page_catalog_migrate, FORM },
 	{ "GET", "/orgs/{id}/gap", page_gap, 0 },
 	{ "GET", "/orgs/{id}/gap/items", page_gap_items, 0 },
 	{ "GET", "/orgs/{id}/evidence", page_evidence_list, 0 },

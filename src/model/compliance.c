@@ -3,7 +3,8 @@
  *
  * Invariant kept for the store: a validated SoA change never leaves an entry that is
  * "not applicable" without a justification (ISO/IEC 42001 6.1.3 asks for the
- * justification of every exclusion). Memory: *fields and summaries are new objects
+ * justification of every exclusion). "reviewed" passes through as true only; svc
+ * turns it into clearing review_from. Memory: *fields and summaries are new objects
  * owned by the caller.
  */
 #include "model/compliance.h"
@@ -44,6 +45,15 @@ static void check_status(json_t *v, const struct vocab *vocab, struct err *e)
 	vocab_describe(vocab, allowed, sizeof allowed);
 	if (!json_is_string(v) || !vocab_has(vocab, json_string_value(v)))
 		err_field_code(e, 0, "status", "choice", -1, "must be one of %s", allowed);
+}
+
+/* "reviewed": only true, the reviewer's word that the entry holds for the current text. */
+static void check_reviewed(json_t *v, json_t *out, struct err *e)
+{
+	if (json_is_true(v))
+		json_object_set(out, "reviewed", v);
+	else
+		err_field_code(e, 0, "reviewed", "type", -1, "must be true (the entry was checked against the current text)");
 }
 
 /* A date field: YYYY-MM-DD, or null / "" to clear it (stored as null). */
@@ -91,6 +101,8 @@ int compliance_soa_validate(json_t *input, json_t *before, json_t **fields, stru
 			json_t *d = check_date(v, key, e);
 			if (d)
 				json_object_set_new(out, key, d);
+		} else if (!strcmp(key, "reviewed")) {
+			check_reviewed(v, out, e);
 		} else {
 			err_field_code(e, 0, key, "unknown", -1, "is not a field of a SoA entry");
 		}
@@ -141,6 +153,8 @@ int compliance_assessment_validate(json_t *input, json_t **fields, struct err *e
 			json_t *d = check_date(v, key, e);
 			if (d)
 				json_object_set_new(out, key, d);
+		} else if (!strcmp(key, "reviewed")) {
+			check_reviewed(v, out, e);
 		} else if (strcmp(key, "catalog") && strcmp(key, "requirement")) {
 			err_field_code(e, 0, key, "unknown", -1, "is not a field of an assessment");
 		}
@@ -160,7 +174,8 @@ int compliance_assessment_validate(json_t *input, json_t **fields, struct err *e
 json_t *compliance_soa_summary(json_t *entries, const char *today)
 {
 	json_t *by_status = json_object();
-	json_int_t total = 0, applicable = 0, overdue = 0, no_evidence = 0, expired_evidence = 0;
+	json_int_t total = 0, applicable = 0, overdue = 0, outdated = 0, review = 0;
+	json_int_t no_evidence = 0, expired_evidence = 0;
 	for (int i = 0; vocab_soa_status.codes[i]; i++)
 		json_object_set_new(by_status, vocab_soa_status.codes[i], json_integer(0));
 	size_t i;
@@ -169,6 +184,8 @@ json_t *compliance_soa_summary(json_t *entries, const char *today)
 		const char *status = json_string_value(json_object_get(row, "status"));
 		const char *due = json_string_value(json_object_get(row, "due_date"));
 		total++;
+		outdated += json_is_true(json_object_get(row, "outdated"));
+		review += json_is_string(json_object_get(row, "review_from"));
 		if (!json_is_true(json_object_get(row, "applicable")))
 			continue;
 		applicable++;
@@ -182,8 +199,9 @@ json_t *compliance_soa_summary(json_t *entries, const char *today)
 		expired_evidence += evidence && !strcmp(evidence, "expired");
 	}
 	json_int_t implemented = json_integer_value(json_object_get(by_status, "implemented"));
-	return json_pack("{sI sI sI so sI sI sI sf}", "total", total, "applicable", applicable, "not_applicable",
-			 total - applicable, "by_status", by_status, "overdue", overdue, "no_evidence", no_evidence,
-			 "expired_evidence", expired_evidence, "implemented_share",
+	return json_pack("{sI sI sI so sI sI sI sI sI sf}", "total", total, "applicable", applicable,
+			 "not_applicable", total - applicable, "by_status", by_status, "overdue", overdue,
+			 "outdated", outdated, "review", review, "no_evidence", no_evidence, "expired_evidence",
+			 expired_evidence, "implemented_share",
 			 applicable ? (double)implemented / (double)applicable : 0.0);
 }

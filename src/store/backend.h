@@ -55,6 +55,8 @@ struct store_ops {
 	int (*assessment_get)(struct store *s, int64_t system_id, const char *catalog_id, const char *requirement_id, json_t **out, struct err *e);
 	int (*assessment_create)(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e);
 	int (*assessment_update)(struct store *s, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
+	int (*soa_list_stale)(struct store *s, const struct store_scope *scope, const char *catalog_id, const char *version, json_t **out, struct err *e);
+	int (*assessment_list_stale)(struct store *s, const struct store_scope *scope, const char *catalog_id, const char *version, json_t **out, struct err *e);
 	int (*change_add)(struct store *s, const char *at, int64_t actor_user_id, const char *object_type, int64_t object_id, const char *field, const char *old_value, const char *new_value, struct err *e);
 	int (*change_list)(struct store *s, const char *object_type, int64_t object_id, int limit, json_t **out, struct err *e);
 	int (*evidence_list)(struct store *s, const struct store_evidence_query *q, json_t **items, int64_t *total, struct err *e);

@@ -334,6 +334,18 @@ int store_assessment_update(struct store *s, int64_t id, json_t *fields, int64_t
 	return s->ops->assessment_update(s, id, fields, expected_version, now, e);
 }
 
+int store_soa_list_stale(struct store *s, const struct store_scope *scope, const char *catalog_id,
+			 const char *version, json_t **out, struct err *e)
+{
+	return s->ops->soa_list_stale(s, scope, catalog_id, version, out, e);
+}
+
+int store_assessment_list_stale(struct store *s, const struct store_scope *scope, const char *catalog_id,
+				const char *version, json_t **out, struct err *e)
+{
+	return s->ops->assessment_list_stale(s, scope, catalog_id, version, out, e);
+}
+
 int store_evidence_list(struct store *s, const struct store_evidence_query *q, json_t **items, int64_t *total, struct err *e)
 {
 	return s->ops->evidence_list(s, q, items, total, e);

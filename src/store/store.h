@@ -143,7 +143,9 @@ int store_system_count_by(struct store *s, const struct store_scope *scope, cons
  * One row per (organisation, catalog, control) that someone has edited:
  * {id, org_id, catalog_id, catalog_version, control_id, applicable (boolean),
  *  justification, status, owner_user_id, owner_email, owner_name, due_date, version,
- *  created_at, updated_at}. A control without a row is left to the caller's default. */
+ *  created_at, updated_at, review_from}. A control without a row is left to the
+ *  caller's default. review_from: the catalog version whose text the entry was written
+ *  against when a migration carried it over a change that needs review, else null. */
 /* The organisation's rows for catalog_id, ordered by control_id (byte order). */
 int store_soa_list(struct store *s, int64_t org_id, const char *catalog_id, json_t **out,
 		   struct err *e);
@@ -156,7 +158,7 @@ int store_soa_get(struct store *s, int64_t org_id, const char *catalog_id, const
 int store_soa_create(struct store *s, json_t *fields, const char *now, int64_t *id_out,
 		     struct err *e);
 /* fields: any of catalog_version, applicable, justification, status, owner_user_id,
- * due_date. expected_version > 0 that differs: AIMS_ECONFLICT. Raises version. */
+ * due_date, review_from. expected_version > 0 that differs: AIMS_ECONFLICT. Raises version. */
 int store_soa_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version,
 		     const char *now, struct err *e);
 
@@ -170,7 +172,7 @@ int store_framework_set(struct store *s, int64_t system_id, json_t *catalog_ids,
 			struct err *e);
 /* {id, system_id, catalog_id, catalog_version, requirement_id, status, note,
  *  assessor_user_id, assessor_email, assessor_name, assessed_on, version, created_at,
- *  updated_at}, for catalog_id, ordered by requirement_id (byte order). */
+ *  updated_at, review_from}, for catalog_id, ordered by requirement_id (byte order). */
 int store_assessment_list(struct store *s, int64_t system_id, const char *catalog_id, json_t **out,
 			  struct err *e);
 int store_assessment_get(struct store *s, int64_t system_id, const char *catalog_id,
@@ -180,10 +182,23 @@ int store_assessment_get(struct store *s, int64_t system_id, const char *catalog
  * "requirement". */
 int store_assessment_create(struct store *s, json_t *fields, const char *now, int64_t *id_out,
 			    struct err *e);
-/* fields: any of catalog_version, status, note, assessor_user_id, assessed_on. */
+/* fields: any of catalog_version, status, note, assessor_user_id, assessed_on, review_from. */
 int store_assessment_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version,
 			    const char *now, struct err *e);
 
+/* ---- catalog versions: rows not at the version in use, or waiting for review ---- */
+/* SoA rows of catalog_id in organisations in scope whose catalog_version is not
+ * `version` or whose review_from is set: {id, org_id, org_name, org_path, catalog_id,
+ * catalog_version, control_id, applicable, justification, status, review_from, version,
+ * updated_at}, ordered by org path, then control_id (byte order). */
+int store_soa_list_stale(struct store *s, const struct store_scope *scope, const char *catalog_id,
+			 const char *version, json_t **out, struct err *e);
+/* The same for assessments of systems in scope: {id, system_id, system_name,
+ * system_status, system_owner_user_id, org_id, org_name, org_path, catalog_id,
+ * catalog_version, requirement_id, status, note, review_from, version, updated_at},
+ * ordered by org path, system id, requirement_id. */
+int store_assessment_list_stale(struct store *s, const struct store_scope *scope, const char *catalog_id,
+				const char *version, json_t **out, struct err *e);
 /* ---- evidence (documents that show a requirement is met) ----
  * {id, org_id, org_name, title, description, kind, filename, media_type, size_bytes,
  *  sha256, issued_on, valid_until, uploaded_by, uploader_email, uploader_name,

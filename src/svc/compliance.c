@@ -80,10 +80,11 @@ static int soa_catalog(const struct catalog **out, struct err *e)
 /* The default entry of a control that has no row. */
 static json_t *soa_default(const struct catalog *c, const char *control_id)
 {
-	return json_pack("{sI ss ss ss sb ss ss sn sn sn sn sI sn sn}", "id", (json_int_t)0, "catalog_id", c->id,
+	return json_pack("{sI ss ss ss sb ss ss sn sn sn sn sI sn sn sn}", "id", (json_int_t)0, "catalog_id", c->id,
 			 "catalog_version", c->version, "control_id", control_id, "applicable", 1,
 			 "justification", "", "status", "not_started", "owner_user_id", "owner_email",
-			 "owner_name", "due_date", "version", (json_int_t)0, "created_at", "updated_at");
+			 "owner_name", "due_date", "version", (json_int_t)0, "created_at", "updated_at",
+			 "review_from");
 }
 
 /* Adds the control's place in the catalog and the derived flags to an entry. */
@@ -222,6 +223,8 @@ static int soa_set_once(struct store *s, const struct actor *a, int64_t org_id, 
 	}
 	if ((rc = compliance_soa_validate(input, before, &fields, e)))
 		goto out;
+	bool reviewed = json_is_true(json_object_get(fields, "reviewed"));
+	json_object_del(fields, "reviewed");
 	json_t *owner = json_object_get(fields, "owner_user_id");
 	if (json_is_integer(owner) && !holds_role_on(s, json_integer_value(owner), path, e)) {
 		err_field_code(e, 0, "owner_user_id", "owner", -1, "must be a user with a role on this organisation");
@@ -241,8 +244,11 @@ static int soa_set_once(struct store *s, const struct actor *a, int64_t org_id, 
 	} else {
 		id = json_integer_value(json_object_get(before, "id"));
 		drop_unchanged(fields, before);
-		if (json_object_size(fields)) {
+		bool pending = json_is_string(json_object_get(before, "review_from"));
+		if (json_object_size(fields) || (reviewed && pending)) {
+			/* Any edit re-affirms the entry against the text in use, and so is its review. */
 			json_object_set_new(fields, "catalog_version", json_string(c->version));
+			json_object_set_new(fields, "review_from", json_null());
 			drop_unchanged(fields, before);
 			rc = store_soa_update(s, id, fields, expected_version, now, e);
 			if (!rc)
@@ -589,11 +595,11 @@ static bool is_leaf(const struct catalog *c, const struct catalog_requirement *r
 
 static json_t *assessment_default(const struct catalog *c, int64_t system_id, const char *requirement_id)
 {
-	return json_pack("{sI sI ss ss ss ss ss sn sn sn sn sI sn sn}", "id", (json_int_t)0, "system_id",
+	return json_pack("{sI sI ss ss ss ss ss sn sn sn sn sI sn sn sn}", "id", (json_int_t)0, "system_id",
 			 (json_int_t)system_id, "catalog_id", c->id, "catalog_version", c->version,
 			 "requirement_id", requirement_id, "status", "not_assessed", "note", "",
 			 "assessor_user_id", "assessor_email", "assessor_name", "assessed_on", "version",
-			 (json_int_t)0, "created_at", "updated_at");
+			 (json_int_t)0, "created_at", "updated_at", "review_from");
 }
 
 int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_id, const char *catalog_id,
@@ -646,6 +652,8 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 		json_object_set_new(entry, "parent", req->parent ? json_string(req->parent) : json_null());
 		json_object_set_new(entry, "parent_title", parent ? text_pair(&parent->title) : json_null());
 		json_object_set_new(entry, "title", text_pair(&req->title));
+		const char *v = json_string_value(json_object_get(entry, "catalog_version"));
+		json_object_set_new(entry, "outdated", json_boolean(v && strcmp(v, c->version) != 0));
 		svc_evidence_mark(entry, evidence, req->id);
 		json_t *n = json_object_get(by_status, json_string_value(json_object_get(entry, "status")));
 		if (n)
@@ -748,6 +756,8 @@ static int assessment_set_once(struct store *s, const struct actor *a, int64_t s
 		json_decref(fields);
 		return rc;
 	}
+	bool reviewed = json_is_true(json_object_get(fields, "reviewed"));
+	json_object_del(fields, "reviewed");
 	if (!json_object_get(fields, "assessed_on"))
 		json_object_set_new(fields, "assessed_on", json_string(date));
 	if ((rc = store_tx_begin(s, e))) {
@@ -791,13 +801,17 @@ static int assessment_set_once(struct store *s, const struct actor *a, int64_t s
 			rc = svc_history_diff(s, now, a, "assessment", id, NULL, fields, e);
 	} else {
 		id = json_integer_value(json_object_get(before, "id"));
+		bool pending = json_is_string(json_object_get(before, "review_from"));
+		json_object_set_new(fields, "review_from", json_null());
 		drop_unchanged(fields, before);
-		/* Only who and when changed: nothing was said, so nothing is written. */
+		/* Only who and when changed: nothing was said, so nothing is written, unless
+		 * the assessor says the pending review is done (that is saying something). */
 		json_t *probe = json_deep_copy(fields);
 		json_object_del(probe, "assessor_user_id");
 		json_object_del(probe, "assessed_on");
 		json_object_del(probe, "catalog_version");
-		if (json_object_size(probe)) {
+		json_object_del(probe, "review_from");
+		if (json_object_size(probe) || (reviewed && pending)) {
 			rc = store_assessment_update(s, id, fields, expected_version, now, e);
 			if (!rc)
 				rc = svc_history_diff(s, now, a, "assessment", id, before, fields, e);

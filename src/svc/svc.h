@@ -173,6 +173,33 @@ int svc_assessment_set(struct store *s, const struct actor *a, int64_t system_id
 int svc_assessment_history(struct store *s, const struct actor *a, int64_t system_id, const char *catalog_id,
 			   const char *requirement_id, json_t **out, struct err *e);
 
+/* ---- catalog versions (svc/catalog_versions.c; the diff itself: svc/catalogs.h) ---- */
+struct catalog;
+/*
+ * The stored SoA entries and assessments of catalog_id that are not at the version in
+ * use or wait for review, in the organisations and systems the actor can read:
+ * {catalog_id, version, title, review, known_versions: [...],
+ *  versions: [{version, known, rows, soa, assessments, counts: {unchanged, editorial,
+ *              changed, unknown, removed}}],
+ *  orgs: [{org_id, org_name, can_migrate, counts, items: [{id, control_id,
+ *          catalog_version, review_from, status, change, fields, title}]}],
+ *  systems: [{system_id, system_name, system_status, org_id, org_name, can_migrate,
+ *             counts, items: [{id, requirement_id, ...}]}]}.
+ * The old text of a version comes from `from` (an operator's file; NULL for none) when
+ * its version matches, else from the earlier versions the library holds; change is
+ * unknown when neither has it. Unknown catalog: AIMS_ENOTFOUND naming "catalog".
+ */
+int svc_catalog_touched(struct store *s, const struct actor *a, const char *catalog_id,
+			const struct catalog *from, json_t **out, struct err *e);
+/*
+ * Moves the rows of one organisation's SoA (input {"org_id": N}) or one system's
+ * assessments (input {"system_id": N}) of catalog_id to the version in use, by the rule
+ * in svc/catalog_versions.c, in one transaction with history:
+ * {catalog_id, version, org_id, system_id, migrated, counts, items: [{control_id or
+ *  requirement_id, from_version, change, fields, title}]}.
+ */
+int svc_catalog_migrate(struct store *s, const struct actor *a, const char *catalog_id, json_t *input,
+			const struct catalog *from, json_t **out, struct err *e);
 /* ---- evidence (svc/evidence.c) ---- */
 /*
  * Evidence belongs to an organisation: a file (kept in the evidence directory by its

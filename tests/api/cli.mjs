@@ -22,8 +22,8 @@ const check = (ok, name, detail = '') => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !detail ? '' : ': ' + detail}`);
 };
 const sanitizerReports = [];
-const run = (argv, input) => {
-  const r = spawnSync(aims, argv, { input: input ?? '', cwd: root, timeout: 120_000 });
+const run = (argv, input, env) => {
+  const r = spawnSync(aims, argv, { input: input ?? '', cwd: root, timeout: 120_000, env: { ...process.env, ...(env ?? {}) } });
   const res = { status: r.status, out: String(r.stdout), err: String(r.stderr) };
   if (/AddressSanitizer|LeakSanitizer|runtime error:/.test(res.err)) sanitizerReports.push(argv.join(' '));
   return res;
@@ -124,6 +124,52 @@ check(r.status === 1 && /no column 'truth'/.test(r.err) && /columns: sex, y, p, 
 r = run(['fair', '--data', preds, '--y-true', 'y']);
 check(r.status === 2 && /--y-pred/.test(r.err), 'a missing required option is a usage error', show(r));
 
+// catalog versions: an older release's entries (AIMS_CATALOGS), the diff, what it
+// touches, the migration, and earlier versions that break the rules
+const v0 = 'tests/fixtures/catalogs/v0';
+const old = { AIMS_CATALOGS: v0 };
+const withOld = { AIMS_CATALOG_PREVIOUS: v0 };
+const as = ['--db', db, '--as', 'admin@test.example'];
+r = run(['soa', 'set', ...as, '--org', '1', '--control', 'A.6.2.8', '--status', 'planned'], '', old);
+let entry = null;
+try { entry = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 0 && entry && entry.catalog_version === '2023-test-0', 'with AIMS_CATALOGS an entry is made against that library\'s version', show(r));
+run(['soa', 'set', ...as, '--org', '1', '--control', 'A.10.5', '--status', 'implemented'], '', old);
+r = run(['catalog', 'diff', '--catalog', 'iso-iec-42001-2023', '--from', `${v0}/iso-iec-42001-2023.json`, '--lang', 'en']);
+check(r.status === 0 && /^added\s+A\.10\.4/m.test(r.out) && /^removed\s+A\.10\.5/m.test(r.out) && /^changed\s+A\.6\.2\.8\s+title\.en\s+yes/m.test(r.out)
+  && /1 added, 1 removed, 4 changed \(3 need review/.test(r.out), 'catalog diff prints added, removed and changed in a table', show(r));
+r = run(['catalog', 'diff', '--catalog', 'iso-iec-42001-2023', '--from', '2023-test-0', '--format', 'json'], '', withOld);
+let diff = null;
+try { diff = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 0 && diff && diff.summary.review === 3 && diff.from.version === '2023-test-0', 'catalog diff --from VERSION --format json, from the earlier versions held', show(r));
+r = run(['catalog', 'diff', '--catalog', 'iso-iec-42001-2023', '--from', '2023-test-0']);
+check(r.status === 1 && /2023-test-0/.test(r.err), 'a version not held here fails with exit 1 and is named', show(r));
+r = run(['catalog', 'diff', '--catalog', 'no-such-catalog', '--from', v0]);
+check(r.status === 1 && /no-such-catalog/.test(r.err), 'an unknown catalog fails with exit 1 and is named', show(r));
+r = run(['catalog', 'diff', '--catalog', 'iso-iec-42001-2023']);
+check(r.status === 2 && /--from/.test(r.err), 'catalog diff without --from is a usage error', show(r));
+r = run(['catalog', 'touched', ...as, '--catalog', 'iso-iec-42001-2023', '--format', 'json'], '', withOld);
+let touched = null;
+try { touched = JSON.parse(r.out); } catch { /* checked below */ }
+const rootOrg = touched && touched.orgs.find((o) => o.org_id === 1);
+check(r.status === 0 && rootOrg && rootOrg.counts.changed === 1 && rootOrg.counts.removed === 1, 'catalog touched reports the changed and the removed entry', show(r));
+r = run(['catalog', 'touched', ...as, '--catalog', 'iso-iec-42001-2023', '--from', v0]);
+check(r.status === 0 && /2023-test-0\s+yes/.test(r.out) && /A\.6\.2\.8/.test(r.out), 'catalog touched --from PATH reads the old text from the file', show(r));
+r = run(['soa', 'migrate', '--db', db, '--as', 'viewer@hanbit.example', '--org', '1'], '', withOld);
+check(r.status === 1 && r.err.length > 0, 'a viewer cannot migrate through the CLI', show(r));
+r = run(['soa', 'migrate', ...as, '--org', '1', '--from', v0]);
+check(r.status === 0 && /^1 Statement of Applicability entries moved/.test(r.out) && /A\.10\.5\s+2023-test-0\s+removed/.test(r.out), 'soa migrate moves the changed entry and keeps the removed one', show(r));
+r = run(['soa', 'list', ...as, '--org', '1']);
+check(r.status === 0 && /review \(2023-test-0\)/.test(r.out) && /1 waiting for review/.test(r.out), 'soa list shows the review', show(r));
+r = run(['soa', 'set', ...as, '--org', '1', '--control', 'A.6.2.8', '--reviewed']);
+try { entry = JSON.parse(r.out); } catch { entry = null; }
+check(r.status === 0 && entry && entry.review_from === null, 'soa set --reviewed clears it', show(r));
+fs.mkdirSync(path.join(tmp, 'prev'), { recursive: true });
+fs.copyFileSync('catalogs/iso-iec-42001-2023.json', path.join(tmp, 'prev', 'iso-iec-42001-2023.json'));
+r = run(['catalog', 'check'], '', { AIMS_CATALOG_PREVIOUS: path.join(tmp, 'prev') });
+check(r.status === 1 && /iso-iec-42001-2023\.json:\d+: iso-iec-42001-2023: version 2023 is the version in use/.test(r.err), 'catalog check refuses an earlier version that is the one in use', show(r));
+r = run(['serve', '--db', db, '--listen', '127.0.0.1:0'], '', { AIMS_CATALOGS: path.join(tmp, 'no-such-dir') });
+check(r.status === 1 && /no-such-dir/.test(r.err), 'serve refuses to start on a catalog library it cannot read', show(r));
 // aims evidence: add (streamed into DB.evidence beside the SQLite file by default),
 // list, show, and verify, which must find a stored file altered or deleted outside aims.
 // (The HTTP side of an altered file, a 500 instead of the bytes, is in
@@ -251,6 +297,27 @@ r = run(['assessment', 'export', '--db', db, '--as', 'viewer@hanbit.example', '-
 check(r.status === 1 && /catalog/.test(r.err) && r.out === '', 'a framework not chosen is refused, naming catalog, nothing written', show(r));
 r = run(['assessment', 'list', '--db', db, '--as', 'viewer@hanbit.example', '--system', '1', '--catalog', 'nist-ai-rmf-1.0']);
 check(r.status === 0 && /GOVERN 1\.1 +partial/.test(r.out) && /72 requirements: 0 met, 1 partial/.test(r.out), 'assessment list prints the table and the counts', show(r));
+
+// aims assessment as both branches made it: main's list/set with catdiff's catalog
+// column, --reviewed and migrate (an assessment written against the earlier version)
+const isoAs = [...as, '--system', '2', '--catalog', 'iso-iec-42001-2023'];
+r = run(['assessment', 'frameworks', ...as, '--system', '2', '--set', 'iso-iec-42001-2023'], '', old);
+check(r.status === 0, 'assessment frameworks --set with the earlier library', show(r));
+r = run(['assessment', 'set', ...isoAs, '--requirement', '9.1', '--status', 'met'], '', old);
+let assessed = null;
+try { assessed = JSON.parse(r.out); } catch { /* checked below */ }
+check(r.status === 0 && assessed && assessed.catalog_version === '2023-test-0', 'assessment set against the earlier version', show(r));
+r = run(['assessment', 'list', ...isoAs]);
+check(r.status === 0 && /^9\.1\s+met\s+\S+\s+\S+\s+2023-test-0\s/m.test(r.out), 'assessment list names the version an outdated row was made against', show(r));
+r = run(['assessment', 'migrate', '--db', db, '--as', 'viewer@hanbit.example', '--system', '2', '--catalog', 'iso-iec-42001-2023', '--from', v0]);
+check(r.status === 1 && r.err.length > 0, 'a viewer cannot migrate assessments', show(r));
+r = run(['assessment', 'migrate', ...isoAs, '--from', v0]);
+check(r.status === 0 && /^1 assessments moved/.test(r.out) && /^9\.1\s+2023-test-0\s+changed\s+title\.ko/m.test(r.out), 'assessment migrate moves the changed row', show(r));
+r = run(['assessment', 'list', ...isoAs]);
+check(r.status === 0 && /^9\.1\s+met\s.*review \(2023-test-0\)/m.test(r.out), 'assessment list shows the review', show(r));
+r = run(['assessment', 'set', ...isoAs, '--requirement', '9.1', '--reviewed']);
+try { assessed = JSON.parse(r.out); } catch { assessed = null; }
+check(r.status === 0 && assessed && assessed.review_from === null && assessed.catalog_version === '2023', 'assessment set --reviewed clears it', show(r));
 
 check(sanitizerReports.length === 0, 'no sanitizer report from any command', sanitizerReports.join(' | '));
 

@@ -4,10 +4,11 @@
 //   node tests/api/run.mjs --aims build/aims --tmp DIR [--db URL] [--verbose] [--only SUBSTRING]
 //
 // Builds a fresh SQLite database in DIR (or, with --db, in the empty database at URL,
-// e.g. a PostgreSQL database made for this run) with the aims CLI from tests/api/fixture.json,
+// e.g. a PostgreSQL database made for this run) with the aims CLI from tests/api/fixture.json
+// (organisations, users, tokens, then its "setup" CLI steps),
 // serves it on a free local port with a fresh evidence directory DIR/evidence (never
-// ./aims-evidence in the repository, also on PostgreSQL) and an evidence size limit of
-// EVIDENCE_MAX_MB, runs every tests/api/cases/*.json file (name order)
+// ./aims-evidence in the repository, also on PostgreSQL), an evidence size limit of
+// EVIDENCE_MAX_MB and the fixture's "serve_env", runs every tests/api/cases/*.json file (name order)
 // and then the role x organisation matrix of tests/api/matrix.json, stops the server
 // with SIGTERM and checks it exited cleanly. The case and matrix formats are described
 // in tests/api/README.md; this file only interprets them.
@@ -658,17 +659,17 @@ async function runMatrix(ctx, mx) {
 
 // ---------------------------------------------------------------- fixture (CLI)
 
-function cli(args, stdin) {
-  const cmd = `aims ${args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
-  const r = spawnSync(opts.aims, args, { cwd: ROOT, input: stdin ?? '', encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
+function cli(args, stdin, env) {
+  const cmd = `${Object.entries(env ?? {}).map(([k, v]) => `${k}=${v} `).join('')}aims ${args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
+  const r = spawnSync(opts.aims, args, { cwd: ROOT, input: stdin ?? '', encoding: 'utf8', timeout: CLI_TIMEOUT_MS, env: { ...process.env, ...(env ?? {}) } });
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   for (const m of SANITIZER_MARKERS) if ((r.stderr ?? '').includes(m)) throw new Error(`${cmd}: sanitizer report on stderr: ${excerpt(r.stderr, 600)}`);
   if (r.status !== 0) throw new Error(`${cmd}: exit ${r.status ?? r.signal}: ${excerpt(r.stderr || r.stdout)}`);
   return { cmd, out: r.stdout };
 }
 
-function cliJson(args, stdin) {
-  const { cmd, out } = cli(args, stdin);
+function cliJson(args, stdin, env) {
+  const { cmd, out } = cli(args, stdin, env);
   const text = out.trim();
   try { return JSON.parse(text); } catch { /* try the last line */ }
   try { return JSON.parse(text.split('\n').at(-1)); } catch {
@@ -733,6 +734,23 @@ function buildFixture(ctx, fx, db) {
     });
     if (!okTok && !ctx.tokens[actor]) return false;
   }
+  // Further CLI steps (fixture.json "setup"): data an API case cannot make itself, such
+  // as entries an older release left behind. Each is a case; a failed one stops the run.
+  const scope = g.child();
+  scope.set('db', db);
+  for (const s of fx.setup ?? []) {
+    const okSetup = step(`setup: ${s.name}`, () => {
+      const args = subst(s.args, scope).map(String);
+      const j = cliJson(args, '', subst(s.env ?? {}, scope));
+      for (const [name, from] of Object.entries(s.save ?? {})) {
+        const v = getPath(j, from);
+        if (v === undefined) throw new Error(`cannot save ${name} from ${from}: not in ${show(j)}`);
+        g.set(name, v);
+        scope.set(name, v);
+      }
+    });
+    if (!okSetup) return false;
+  }
   return true;
 }
 
@@ -766,11 +784,12 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function startServer(db, port, logPath, evidenceDir) {
+function startServer(db, port, logPath, evidenceDir, env) {
   const fd = fs.openSync(logPath, 'w');
   const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--evidence-dir', evidenceDir,
     '--evidence-max-mb', String(EVIDENCE_MAX_MB)];
-  const child = spawn(opts.aims, args, { cwd: ROOT, stdio: ['ignore', fd, fd] });
+  const child = spawn(opts.aims, args,
+    { cwd: ROOT, stdio: ['ignore', fd, fd], env: { ...process.env, ...(env ?? {}) } });
   fs.closeSync(fd);
   const srv = { child, exit: null };
   srv.exited = new Promise((resolve) => {
@@ -842,7 +861,7 @@ async function main() {
 
   ctx.port = await freePort();
   const logPath = path.join(opts.tmp, 'server.log');
-  const srv = startServer(db, ctx.port, logPath, ctx.evidenceDir);
+  const srv = startServer(db, ctx.port, logPath, ctx.evidenceDir, fx.serve_env);
   const killOnExit = () => { if (!srv.exit) srv.child.kill('SIGKILL'); };
   process.on('exit', killOnExit);
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { killOnExit(); process.exit(130); });

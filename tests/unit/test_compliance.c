@@ -111,12 +111,38 @@ static void test_assessment_validation(void **state)
 	json_decref(in);
 }
 
+/* "reviewed" is a statement, so only true is accepted, on both kinds of entry. */
+static void test_reviewed_is_only_true(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	json_t *fields = NULL;
+	json_t *in = json_pack("{sb}", "reviewed", 1);
+	assert_int_equal(compliance_soa_validate(in, NULL, &fields, &e), 0);
+	assert_true(json_is_true(json_object_get(fields, "reviewed")));
+	json_decref(fields);
+	assert_int_equal(compliance_assessment_validate(in, &fields, &e), 0);
+	assert_true(json_is_true(json_object_get(fields, "reviewed")));
+	json_decref(fields);
+	json_decref(in);
+	in = json_pack("{sb}", "reviewed", 0);
+	assert_int_equal(compliance_soa_validate(in, NULL, &fields, &e), AIMS_EINVAL);
+	assert_string_equal(field_code(&e, "reviewed"), "type");
+	err_release(&e);
+	json_decref(in);
+	in = json_pack("{ss}", "reviewed", "yes");
+	assert_int_equal(compliance_assessment_validate(in, &fields, &e), AIMS_EINVAL);
+	assert_string_equal(field_code(&e, "reviewed"), "type");
+	err_release(&e);
+	json_decref(in);
+}
+
 static void test_summary_overdue(void **state)
 {
 	(void)state;
-	json_t *rows = json_pack("[{sb ss ss} {sb ss ss} {sb ss sn} {sb ss ss} {sb ss ss}]",
-				 "applicable", 1, "status", "planned", "due_date", "2026-01-01",
-				 "applicable", 1, "status", "implemented", "due_date", "2026-01-01",
+	json_t *rows = json_pack("[{sb ss ss sb} {sb ss ss ss} {sb ss sn} {sb ss ss} {sb ss ss}]",
+				 "applicable", 1, "status", "planned", "due_date", "2026-01-01", "outdated", 1,
+				 "applicable", 1, "status", "implemented", "due_date", "2026-01-01", "review_from", "v0",
 				 "applicable", 1, "status", "not_started", "due_date",
 				 "applicable", 0, "status", "not_started", "due_date", "2020-01-01",
 				 "applicable", 1, "status", "partial", "due_date", "2026-06-01");
@@ -125,6 +151,8 @@ static void test_summary_overdue(void **state)
 	assert_int_equal(json_integer_value(json_object_get(sum, "applicable")), 4);
 	assert_int_equal(json_integer_value(json_object_get(sum, "not_applicable")), 1);
 	assert_int_equal(json_integer_value(json_object_get(sum, "overdue")), 1);
+	assert_int_equal(json_integer_value(json_object_get(sum, "outdated")), 1);
+	assert_int_equal(json_integer_value(json_object_get(sum, "review")), 1);
 	json_t *by = json_object_get(sum, "by_status");
 	assert_int_equal(json_integer_value(json_object_get(by, "not_started")), 1);
 	assert_int_equal(json_integer_value(json_object_get(by, "implemented")), 1);
@@ -140,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_soa_field_errors),
 		cmocka_unit_test(test_assessment_validation),
 		cmocka_unit_test(test_summary_overdue),
+		cmocka_unit_test(test_reviewed_is_only_true),
 	};
 	return cmocka_run_group_tests_name("compliance", tests, NULL, NULL);
 }

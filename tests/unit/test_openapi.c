@@ -39,18 +39,20 @@ static bool documented_route(const struct http_route *route)
 /*
  * The route pattern in OpenAPI templating: the first {id} stays {id}, the second
  * (the organisation of DELETE /api/v1/users/{id}/memberships/{id}) becomes {org_id};
- * {key} (an Annex A control of /api/v1/orgs/{id}/soa/{key}) becomes {control}.
+ * {key} becomes {catalog} under /api/v1/catalogs/ and {control} elsewhere (an Annex A
+ * control of /api/v1/orgs/{id}/soa/{key}).
  */
 static void openapi_path(const char *pattern, char *out, size_t n)
 {
 	static const char *const names[] = { "{id}", "{org_id}" };
+	const char *key_name = strncmp(pattern, "/api/v1/catalogs/", 17) == 0 ? "{catalog}" : "{control}";
 	size_t used = 0, k = 0;
 	out[0] = '\0';
 	while (*pattern) {
 		const char *piece = NULL;
 		size_t len = 1;
 		if (strncmp(pattern, "{key}", 5) == 0) {
-			piece = "{control}";
+			piece = key_name;
 			len = strlen(piece);
 			pattern += 5;
 		} else if (strncmp(pattern, "{id}", 4) == 0) {

@@ -14,10 +14,11 @@
  * versions, unique name per organisation, every list filter, keyset pagination over
  * every sort in both directions, totals, counts), the change history, the sign-in
  * failure counts, transaction rollback, the Statement of Applicability (unique per
- * control, booleans as booleans, versions), frameworks and assessments, and evidence
- * (versions, every list filter with literal % and _, state against a given day,
- * totals with limit/offset, links unique per target, evidence on requirements by
- * organisation and by system, digests for verify).
+ * control, booleans as booleans, versions), frameworks and assessments, the rows a
+ * catalog upgrade leaves behind (stale lists, review_from), and evidence (versions,
+ * every list filter with literal % and _, state against a given day, totals with
+ * limit/offset, links unique per target, evidence on requirements by organisation and
+ * by system, digests for verify).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1558,6 +1559,112 @@ static void test_frameworks_and_assessments(void **state)
 	json_decref(list);
 }
 
+static int64_t soa_row(struct fx *f, int64_t org_id, const char *catalog, const char *version, const char *control)
+{
+	struct err e = ERR_INIT;
+	int64_t id = 0;
+	json_t *fields = json_pack("{sI ss ss ss}", "org_id", (json_int_t)org_id, "catalog_id", catalog,
+				   "catalog_version", version, "control_id", control);
+	check(store_soa_create(f->s, fields, NOW1, &id, &e), &e, "soa create");
+	json_decref(fields);
+	return id;
+}
+
+static int64_t assessment_row(struct fx *f, int64_t system, const char *catalog, const char *version,
+			      const char *requirement)
+{
+	struct err e = ERR_INIT;
+	int64_t id = 0;
+	json_t *fields = json_pack("{sI ss ss ss ss}", "system_id", (json_int_t)system, "catalog_id", catalog,
+				   "catalog_version", version, "requirement_id", requirement, "status", "met");
+	check(store_assessment_create(f->s, fields, NOW1, &id, &e), &e, "assessment create");
+	json_decref(fields);
+	return id;
+}
+
+/* Rows a catalog upgrade left behind: not at the version in use, or waiting for review;
+ * only in scope, only of the catalog asked for, in org path then id order. */
+static void test_stale_rows(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	char cat[32], other_cat[32];
+	snprintf(cat, sizeof cat, "cat-%s", f->tag);
+	snprintf(other_cat, sizeof other_cat, "other-%s", f->tag);
+	char outside_name[64];
+	snprintf(outside_name, sizeof outside_name, "stale outside %s", f->tag);
+	int64_t child = org(f, "stale child", f->root), outside = org(f, outside_name, 0);
+	int64_t owner = user(f, "stale-owner");
+	int64_t sys_root = sys(f, "stale root system", "inception", f->root, owner);
+	int64_t sys_child = sys(f, "stale child system", "inception", child, owner);
+	int64_t sys_out = sys(f, "stale outside system", "inception", outside, owner);
+	begin(f);
+	int64_t r_old = soa_row(f, f->root, cat, "v1", "A.1");
+	soa_row(f, f->root, cat, "v2", "A.2");
+	int64_t r_review = soa_row(f, f->root, cat, "v2", "A.3");
+	soa_row(f, child, cat, "v0", "A.1");
+	soa_row(f, outside, cat, "v1", "A.1");
+	soa_row(f, f->root, other_cat, "v1", "A.1");
+	json_t *fields = json_pack("{ss}", "review_from", "v1");
+	check(store_soa_update(f->s, r_review, fields, 0, NOW2, &e), &e, "soa review_from");
+	json_decref(fields);
+	assessment_row(f, sys_child, cat, "v1", "9.2");
+	assessment_row(f, sys_root, cat, "v1", "9.1");
+	assessment_row(f, sys_root, cat, "v2", "9.3");
+	assessment_row(f, sys_out, cat, "v1", "9.1");
+	commit(f);
+
+	json_t *rows = NULL;
+	check(store_soa_list_stale(f->s, &f->scope, cat, "v2", &rows, &e), &e, "soa stale");
+	assert_int_equal(json_array_size(rows), 3);
+	json_t *row = json_array_get(rows, 0);
+	assert_int_equal(INT(row, "id"), r_old);
+	assert_string_equal(STR(row, "catalog_version"), "v1");
+	assert_string_equal(STR(row, "org_path"), f->root_path);
+	assert_true(json_is_null(json_object_get(row, "review_from")));
+	assert_true(json_is_true(json_object_get(row, "applicable")));
+	row = json_array_get(rows, 1);
+	assert_int_equal(INT(row, "id"), r_review);
+	assert_string_equal(STR(row, "review_from"), "v1");
+	assert_int_equal(INT(row, "version"), 2);
+	row = json_array_get(rows, 2);
+	assert_int_equal(INT(row, "org_id"), child);
+	assert_string_equal(STR(row, "org_name"), "stale child");
+	assert_string_equal(STR(row, "catalog_version"), "v0");
+	json_decref(rows);
+
+	check(store_assessment_list_stale(f->s, &f->scope, cat, "v2", &rows, &e), &e, "assessment stale");
+	assert_int_equal(json_array_size(rows), 2);
+	row = json_array_get(rows, 0);
+	assert_int_equal(INT(row, "system_id"), sys_root);
+	assert_string_equal(STR(row, "requirement_id"), "9.1");
+	assert_string_equal(STR(row, "system_name"), "stale root system");
+	assert_string_equal(STR(row, "system_status"), "active");
+	assert_int_equal(INT(row, "system_owner_user_id"), owner);
+	assert_int_equal(INT(row, "org_id"), f->root);
+	row = json_array_get(rows, 1);
+	assert_int_equal(INT(row, "system_id"), sys_child);
+	assert_string_equal(STR(row, "org_name"), "stale child");
+	json_decref(rows);
+
+	/* Clearing review_from takes a row off the list; an empty scope sees nothing. */
+	begin(f);
+	fields = json_pack("{sn}", "review_from");
+	check(store_soa_update(f->s, r_review, fields, 2, NOW3, &e), &e, "soa review cleared");
+	json_decref(fields);
+	commit(f);
+	check(store_soa_list_stale(f->s, &f->scope, cat, "v2", &rows, &e), &e, "soa stale again");
+	assert_int_equal(json_array_size(rows), 2);
+	json_decref(rows);
+	struct store_scope none = { false, NULL, 0 };
+	check(store_soa_list_stale(f->s, &none, cat, "v2", &rows, &e), &e, "soa stale, empty scope");
+	assert_int_equal(json_array_size(rows), 0);
+	json_decref(rows);
+	check(store_assessment_list_stale(f->s, &none, cat, "v2", &rows, &e), &e, "assessment stale, empty scope");
+	assert_int_equal(json_array_size(rows), 0);
+	json_decref(rows);
+}
+
 /* ------------------------------------------------------------------ evidence */
 
 #define SHA_A "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
@@ -2070,6 +2177,7 @@ int main(void)
 		T(test_tx_usable_after_conflict),
 		T(test_soa_entries),
 		T(test_frameworks_and_assessments),
+		T(test_stale_rows),
 		T(test_evidence_create_get_update),
 		T(test_evidence_list_filters),
 		T(test_evidence_list_limit_offset_total),

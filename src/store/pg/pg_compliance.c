@@ -15,26 +15,29 @@ static const char *const soa_create_columns[] = {
 	"status", "owner_user_id", "due_date", NULL,
 };
 static const char *const soa_update_columns[] = {
-	"catalog_version", "applicable", "justification", "status", "owner_user_id", "due_date", NULL,
+	"catalog_version", "applicable", "justification", "status", "owner_user_id", "due_date",
+	"review_from", NULL,
 };
 static const char *const assessment_create_columns[] = {
 	"system_id", "catalog_id", "catalog_version", "requirement_id", "status", "note",
 	"assessor_user_id", "assessed_on", NULL,
 };
 static const char *const assessment_update_columns[] = {
-	"catalog_version", "status", "note", "assessor_user_id", "assessed_on", NULL,
+	"catalog_version", "status", "note", "assessor_user_id", "assessed_on", "review_from", NULL,
 };
 
 #define SOA_SELECT                                                                             \
 	"SELECT a.id, a.org_id, a.catalog_id, a.catalog_version, a.control_id, a.applicable, " \
 	"a.justification, a.status, a.owner_user_id, u.email AS owner_email, "                 \
-	"u.name AS owner_name, a.due_date, a.version, a.created_at, a.updated_at "             \
+	"u.name AS owner_name, a.due_date, a.version, a.created_at, a.updated_at, "            \
+	"a.review_from "                                                                       \
 	"FROM soa_entries a LEFT JOIN users u ON u.id = a.owner_user_id"
 
 #define ASSESSMENT_SELECT                                                                     \
 	"SELECT a.id, a.system_id, a.catalog_id, a.catalog_version, a.requirement_id, "       \
 	"a.status, a.note, a.assessor_user_id, u.email AS assessor_email, "                   \
-	"u.name AS assessor_name, a.assessed_on, a.version, a.created_at, a.updated_at "      \
+	"u.name AS assessor_name, a.assessed_on, a.version, a.created_at, a.updated_at, "     \
+	"a.review_from "                                                                      \
 	"FROM assessments a LEFT JOIN users u ON u.id = a.assessor_user_id"
 
 /* Runs a static query with an id and up to two text parameters; all rows or one. */
@@ -147,4 +150,56 @@ int pg_assessment_update(struct store *base, int64_t id, json_t *fields, int64_t
 {
 	return pg_update((struct pg_db *)base, "assessments", assessment_update_columns, id, fields,
 			 true, expected_version, now, e);
+}
+
+/* ---- rows left behind by a catalog upgrade ---- */
+
+#define STALE_WHERE " WHERE a.catalog_id = $1 AND (a.catalog_version <> $2 OR a.review_from IS NOT NULL)"
+
+/* Runs a stale-rows query: head (up to WHERE), the scope on o.path, then tail. */
+static int stale_rows(struct pg_db *s, const char *head, const char *tail, const struct store_scope *scope,
+		      const char *catalog_id, const char *version, json_t **out, struct err *e)
+{
+	struct buf sql = BUF_INIT(8192);
+	struct pg_params p = PG_PARAMS_INIT;
+	PGresult *res = NULL;
+	*out = NULL;
+	pg_param_text(&p, catalog_id);
+	pg_param_text(&p, version);
+	int rc = buf_addstr(&sql, head);
+	if (!rc)
+		rc = pg_scope_clause(&sql, &p, scope, "o.path");
+	if (!rc)
+		rc = buf_addstr(&sql, tail);
+	if (rc)
+		rc = err_set(e, AIMS_ETOOBIG, "query too long");
+	else if (!(rc = pg_exec_dynamic(s, buf_str(&sql), &p, &res, e)))
+		pg_all(res, out);
+	pg_params_release(&p);
+	buf_release(&sql);
+	return rc;
+}
+
+int pg_soa_list_stale(struct store *base, const struct store_scope *scope, const char *catalog_id,
+		      const char *version, json_t **out, struct err *e)
+{
+	static const char head[] =
+		"SELECT a.id, a.org_id, o.name AS org_name, o.path AS org_path, a.catalog_id, a.catalog_version, "
+		"a.control_id, a.applicable, a.justification, a.status, a.review_from, a.version, a.updated_at "
+		"FROM soa_entries a JOIN orgs o ON o.id = a.org_id" STALE_WHERE;
+	return stale_rows((struct pg_db *)base, head, " ORDER BY o.path, a.control_id", scope, catalog_id, version,
+			  out, e);
+}
+
+int pg_assessment_list_stale(struct store *base, const struct store_scope *scope, const char *catalog_id,
+			     const char *version, json_t **out, struct err *e)
+{
+	static const char head[] =
+		"SELECT a.id, a.system_id, sy.name AS system_name, sy.status AS system_status, "
+		"sy.owner_user_id AS system_owner_user_id, o.id AS org_id, o.name AS org_name, o.path AS org_path, "
+		"a.catalog_id, a.catalog_version, a.requirement_id, a.status, a.note, a.review_from, a.version, "
+		"a.updated_at FROM assessments a JOIN systems sy ON sy.id = a.system_id JOIN orgs o ON o.id = sy.org_id"
+		STALE_WHERE;
+	return stale_rows((struct pg_db *)base, head, " ORDER BY o.path, sy.id, a.requirement_id", scope,
+			  catalog_id, version, out, e);
 }

@@ -131,6 +131,8 @@ int pg_assessment_list(struct store *base, int64_t system_id, const char *catalo
 int pg_assessment_get(struct store *base, int64_t system_id, const char *catalog_id, const char *requirement_id, json_t **out, struct err *e);
 int pg_assessment_create(struct store *base, json_t *fields, const char *now, int64_t *id_out, struct err *e);
 int pg_assessment_update(struct store *base, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
+int pg_soa_list_stale(struct store *base, const struct store_scope *scope, const char *catalog_id, const char *version, json_t **out, struct err *e);
+int pg_assessment_list_stale(struct store *base, const struct store_scope *scope, const char *catalog_id, const char *version, json_t **out, struct err *e);
 /* Whole tables (pg_tables.c). */
 int pg_table_each(struct store *base, const struct store_table *t, store_row_fn fn, void *ctx,
 		  struct err *e);
