@@ -555,3 +555,9 @@ out:
 	err_release(&e);
 	return rc;
 }
+
+const char *cli_str_or(json_t *obj, const char *key, const char *fallback)
+{
+	const char *v = json_string_value(json_object_get(obj, key));
+	return v && *v ? v : fallback;
+}

@@ -57,12 +57,6 @@ static const struct cli_option migrate_options[] = {
 	CLI_OPT_END,
 };
 
-static const char *str_or(json_t *o, const char *key, const char *fallback)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	return v && *v ? v : fallback;
-}
-
 /* --system, which every command needs. */
 static int system_id(const struct cli_args *a, int64_t *id)
 {
@@ -140,12 +134,12 @@ static int run_list(const struct cli_args *a)
 		/* The catalog version only when it needs attention, as in `aims soa list`. */
 		char version[80] = "-";
 		if (json_is_true(json_object_get(it, "outdated")))
-			snprintf(version, sizeof version, "%s", str_or(it, "catalog_version", ""));
+			snprintf(version, sizeof version, "%s", cli_str_or(it, "catalog_version", ""));
 		else if (json_is_string(json_object_get(it, "review_from")))
-			snprintf(version, sizeof version, "review (%s)", str_or(it, "review_from", ""));
-		json_array_append_new(rows, json_pack("[ssssss]", str_or(it, "requirement_id", ""), str_or(it, "status", ""),
-						      str_or(it, "assessor_email", "-"), str_or(it, "assessed_on", "-"),
-						      version, str_or(title, strcmp(actor.locale, "en") ? "ko" : "en", "")));
+			snprintf(version, sizeof version, "review (%s)", cli_str_or(it, "review_from", ""));
+		json_array_append_new(rows, json_pack("[ssssss]", cli_str_or(it, "requirement_id", ""), cli_str_or(it, "status", ""),
+						      cli_str_or(it, "assessor_email", "-"), cli_str_or(it, "assessed_on", "-"),
+						      version, cli_str_or(title, strcmp(actor.locale, "en") ? "ko" : "en", "")));
 	}
 	static const size_t widths[] = { 16, 14, 32, 10, 24, 60 };
 	cli_table_print(stdout, rows, widths);

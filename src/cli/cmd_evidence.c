@@ -132,12 +132,6 @@ out:
 	return rc;
 }
 
-static const char *str_or(json_t *o, const char *key, const char *fallback)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	return v && *v ? v : fallback;
-}
-
 static int run_list(const struct cli_args *a)
 {
 	struct store *store = NULL;
@@ -173,9 +167,9 @@ static int run_list(const struct cli_args *a)
 		char id[24], links[24], sha[13];
 		snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(it, "id")));
 		snprintf(links, sizeof links, "%lld", (long long)json_integer_value(json_object_get(it, "link_count")));
-		snprintf(sha, sizeof sha, "%.12s", str_or(it, "sha256", ""));
-		json_array_append_new(rows, json_pack("[sssssss]", id, str_or(it, "title", ""), str_or(it, "filename", ""),
-						      str_or(it, "valid_until", "-"), str_or(it, "state", ""), links, sha));
+		snprintf(sha, sizeof sha, "%.12s", cli_str_or(it, "sha256", ""));
+		json_array_append_new(rows, json_pack("[sssssss]", id, cli_str_or(it, "title", ""), cli_str_or(it, "filename", ""),
+						      cli_str_or(it, "valid_until", "-"), cli_str_or(it, "state", ""), links, sha));
 	}
 	static const size_t widths[] = { 6, 40, 30, 11, 8, 5, 12 };
 	cli_table_print(stdout, rows, widths);

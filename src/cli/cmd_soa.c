@@ -53,12 +53,6 @@ static const struct cli_option migrate_options[] = {
 	CLI_OPT_END,
 };
 
-static const char *str_or(json_t *o, const char *key, const char *fallback)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	return v && *v ? v : fallback;
-}
-
 static int run_list(const struct cli_args *a)
 {
 	struct store *store = NULL;
@@ -95,14 +89,14 @@ static int run_list(const struct cli_args *a)
 		 * carried over a change and waiting for review. */
 		char catalog[80] = "-";
 		if (json_is_true(json_object_get(it, "outdated")))
-			snprintf(catalog, sizeof catalog, "%s", str_or(it, "catalog_version", ""));
+			snprintf(catalog, sizeof catalog, "%s", cli_str_or(it, "catalog_version", ""));
 		else if (json_is_string(json_object_get(it, "review_from")))
-			snprintf(catalog, sizeof catalog, "review (%s)", str_or(it, "review_from", ""));
-		json_array_append_new(rows, json_pack("[ssssssss]", str_or(it, "control_id", ""),
+			snprintf(catalog, sizeof catalog, "review (%s)", cli_str_or(it, "review_from", ""));
+		json_array_append_new(rows, json_pack("[ssssssss]", cli_str_or(it, "control_id", ""),
 						      json_is_true(json_object_get(it, "applicable")) ? "yes" : "no",
-						      str_or(it, "status", ""), str_or(it, "owner_email", "-"),
-						      str_or(it, "due_date", "-"), version, catalog,
-						      str_or(title, strcmp(actor.locale, "en") ? "ko" : "en", "")));
+						      cli_str_or(it, "status", ""), cli_str_or(it, "owner_email", "-"),
+						      cli_str_or(it, "due_date", "-"), version, catalog,
+						      cli_str_or(title, strcmp(actor.locale, "en") ? "ko" : "en", "")));
 	}
 	static const size_t widths[] = { 10, 10, 12, 32, 10, 7, 24, 60 };
 	cli_table_print(stdout, rows, widths);

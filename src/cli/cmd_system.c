@@ -137,12 +137,6 @@ static int print_csv(json_t *list, const char *path)
 	return rc;
 }
 
-static const char *str_or(json_t *obj, const char *key, const char *fallback)
-{
-	const char *v = json_string_value(json_object_get(obj, key));
-	return v && *v ? v : fallback;
-}
-
 /* ---- list ---- */
 
 static void print_table(json_t *res)
@@ -155,9 +149,9 @@ static void print_table(json_t *res)
 	json_array_foreach(items, i, sys) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(sys, "id")));
-		json_array_append_new(rows, json_pack("[sssss]", id, str_or(sys, "name", ""),
-						      str_or(sys, "lifecycle_stage", ""), str_or(sys, "org_name", ""),
-						      str_or(sys, "owner_email", "")));
+		json_array_append_new(rows, json_pack("[sssss]", id, cli_str_or(sys, "name", ""),
+						      cli_str_or(sys, "lifecycle_stage", ""), cli_str_or(sys, "org_name", ""),
+						      cli_str_or(sys, "owner_email", "")));
 	}
 	if (json_array_size(items))
 		cli_table_print(stdout, rows, max_width);
@@ -251,29 +245,29 @@ static void print_system_text(json_t *sys, json_t *history)
 			print_field(label, json_string_value(v));
 		}
 		if (!strcmp(plain[i], "lifecycle_stage")) {
-			snprintf(line, sizeof line, "%s (id %lld)", str_or(sys, "org_name", "?"),
+			snprintf(line, sizeof line, "%s (id %lld)", cli_str_or(sys, "org_name", "?"),
 				 (long long)json_integer_value(json_object_get(sys, "org_id")));
 			print_field("organisation:", line);
-			snprintf(line, sizeof line, "%s <%s> (id %lld)", str_or(sys, "owner_name", "-"),
-				 str_or(sys, "owner_email", "?"),
+			snprintf(line, sizeof line, "%s <%s> (id %lld)", cli_str_or(sys, "owner_name", "-"),
+				 cli_str_or(sys, "owner_email", "?"),
 				 (long long)json_integer_value(json_object_get(sys, "owner_user_id")));
 			print_field("owner:", line);
 		}
 	}
 	snprintf(line, sizeof line, "%lld", (long long)json_integer_value(json_object_get(sys, "version")));
 	print_field("version:", line);
-	print_field("created_at:", str_or(sys, "created_at", ""));
-	print_field("updated_at:", str_or(sys, "updated_at", ""));
+	print_field("created_at:", cli_str_or(sys, "created_at", ""));
+	print_field("updated_at:", cli_str_or(sys, "updated_at", ""));
 
 	printf("\nhistory (newest first):\n");
 	size_t i;
 	json_t *h;
 	json_array_foreach(history, i, h) {
-		const char *field = str_or(h, "field", "?");
+		const char *field = cli_str_or(h, "field", "?");
 		const char *old_value = json_string_value(json_object_get(h, "old_value"));
 		const char *new_value = json_string_value(json_object_get(h, "new_value"));
-		printf("  %s  ", str_or(h, "at", ""));
-		cli_print_cut(stdout, str_or(h, "actor_email", "operator"), 32);
+		printf("  %s  ", cli_str_or(h, "at", ""));
+		cli_print_cut(stdout, cli_str_or(h, "actor_email", "operator"), 32);
 		fputs("  ", stdout);
 		if (!strcmp(field, "*")) {
 			fputs("created", stdout);

@@ -112,6 +112,8 @@ int cli_usage(const struct cli_args *a, const char *fmt, ...) __attribute__((for
 
 /* ---- output and input (cli.c) ---- */
 
+/* obj[key] when it is a non-empty string, else fallback (for table cells). */
+const char *cli_str_or(json_t *obj, const char *key, const char *fallback);
 /* Prints e's message and each field error to stderr; returns CLI_EXIT_FAILURE. */
 int cli_fail(const struct err *e);
 /* Prints a plain failure message to stderr; returns CLI_EXIT_FAILURE. */

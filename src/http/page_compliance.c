@@ -148,15 +148,8 @@ static void control_page(struct http_request *r, struct http_response *res, int 
 		json_object_set_new(ev, "state_label", json_string(web_string(r->locale, key)));
 	}
 	json_t *h;
-	json_array_foreach(json_object_get(entry, "history"), i, h) {
-		const char *field = json_string_value(json_object_get(h, "field"));
-		char key[96];
-		snprintf(key, sizeof key, "soa.field_%s", field);
-		json_object_set_new(h, "field_label", json_string(!strcmp(field, "*") ? web_string(r->locale, "history.created")
-										       : web_string(r->locale, key)));
-		json_object_set_new(h, "created", json_boolean(!strcmp(field, "*")));
-		web_time(h, "at");
-	}
+	json_array_foreach(json_object_get(entry, "history"), i, h)
+		web_label_history_row(r->locale, h, "soa.field_");
 	json_t *ctx = web_context(r, "soa.control_title");
 	json_object_set_new(ctx, "title", json_sprintf("%s %s", r->key, json_string_value(json_object_get(entry, "title_text"))));
 	json_object_set_new(ctx, "statuses", status_options(r->locale, st));

@@ -156,15 +156,8 @@ static void show_page(struct http_request *r, struct http_response *res, int sta
 	label_state(r->locale, ev);
 	size_t i;
 	json_t *h;
-	json_array_foreach(json_object_get(ev, "history"), i, h) {
-		const char *field = json_string_value(json_object_get(h, "field"));
-		char key[96];
-		snprintf(key, sizeof key, "evidence.field_%s", field);
-		json_object_set_new(h, "field_label", json_string(!strcmp(field, "*") ? web_string(r->locale, "history.created")
-										       : web_string(r->locale, key)));
-		json_object_set_new(h, "created", json_boolean(!strcmp(field, "*")));
-		web_time(h, "at");
-	}
+	json_array_foreach(json_object_get(ev, "history"), i, h)
+		web_label_history_row(r->locale, h, "evidence.field_");
 	json_t *ctx = web_context(r, "evidence.show_title");
 	json_object_set_new(ctx, "title", json_copy(json_object_get(ev, "title")));
 	json_t *form = form_err ? json_copy(r->form) : json_pack("{sO sO sO sO}", "title", json_object_get(ev, "title"),

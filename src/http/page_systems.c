@@ -232,12 +232,7 @@ HANDLER(page_system_show)
 									 ? json_sprintf("%s (#%s)", json_string_value(name), id)
 									 : json_sprintf("#%s", id));
 		}
-		char key[96];
-		snprintf(key, sizeof key, "field.%s", field);
-		json_object_set_new(h, "field_label", json_string(!strcmp(field, "*") ? web_string(r->locale, "history.created")
-										       : web_string(r->locale, key)));
-		json_object_set_new(h, "created", json_boolean(!strcmp(field, "*")));
-		web_time(h, "at");
+		web_label_history_row(r->locale, h, "field.");
 	}
 	json_decref(org_names);
 	json_t *ctx = web_context(r, "system.title");

@@ -300,3 +300,15 @@ void web_put_errors(json_t *ctx, const char *locale, const struct err *e)
 	json_object_set_new(ctx, "error_summary", web_error_summary(locale, e));
 	json_object_set_new(ctx, "error_list", web_error_list(locale, e));
 }
+
+void web_label_history_row(const char *locale, json_t *row, const char *prefix)
+{
+	const char *field = json_string_value(json_object_get(row, "field"));
+	bool created = field && !strcmp(field, "*");
+	char key[128];
+	snprintf(key, sizeof key, "%s%s", prefix, field ? field : "");
+	json_object_set_new(row, "field_label", json_string(created ? web_string(locale, "history.created")
+								   : web_string(locale, key)));
+	json_object_set_new(row, "created", json_boolean(created));
+	web_time(row, "at");
+}

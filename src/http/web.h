@@ -25,6 +25,9 @@ const char *web_label(const char *locale, const struct vocab *v, const char *cod
 json_t *web_options(const char *locale, const struct vocab *v, json_t *selected);
 /* Adds "<field>_display": "2026-11-23 09:00 UTC" for an RFC 3339 time field. */
 void web_time(json_t *obj, const char *field);
+/* Labels one history row for the history table: field_label (the UI string
+ * "<prefix><field>", or "history.created" for a creation), created, at_display. */
+void web_label_history_row(const char *locale, json_t *row, const char *prefix);
 /* Adds *_label and *_display fields to a system object for display. */
 void web_label_system(const char *locale, json_t *system);
 
