@@ -158,20 +158,20 @@ struct window {
  * carried state: the separators and record ends outside quotes and the odd bytes.
  * *start_carry: in, whether b starts a field; out, whether the next window does.
  */
-static inline __attribute__((always_inline)) void window_of(const struct masks *m, uint64_t inside, size_t avail,
-							   char next, char next2, uint64_t *start_carry,
-							   struct window *w)
+static inline __attribute__((always_inline)) void window_of(const struct masks *m, uint64_t inside, const char *b,
+							   size_t avail, uint64_t *start_carry, struct window *w)
 {
-	uint64_t in_last = inside >> 63;
-	uint64_t sep = m->sep & ~inside;
-	uint64_t crlf = m->cr & ~inside & ((m->lf >> 1) | ((uint64_t)(next == '\n') << 63));
-	uint64_t terminator = sep | crlf, after_last;
+	uint64_t sep = m->sep & ~inside, crlf = 0, after_last = 1;
+	/* The byte after the window matters to a CR or a quote in its last byte. */
+	char next = avail > 64 ? b[64] : 0;
+	if (m->cr) /* rare: CRLF files, or CR in data */
+		crlf = m->cr & ~inside & ((m->lf >> 1) | ((uint64_t)(next == '\n') << 63));
+	if (m->quote >> 63 && avail > 64)
+		after_last = !(inside >> 63) &&
+			     (next == ',' || next == '\n' || (next == '\r' && avail > 65 && b[65] == '\n'));
+	uint64_t terminator = sep | crlf;
 	if (avail < 64)
 		terminator |= (uint64_t)1 << avail; /* the end of the input */
-	if (avail <= 64)
-		after_last = 1;
-	else
-		after_last = !in_last && (next == ',' || next == '\n' || (next == '\r' && next2 == '\n'));
 	uint64_t field_end_next = (terminator >> 1) | (after_last << 63); /* the next byte ends a field */
 	uint64_t field_start = (sep << 1) | *start_carry;
 	/* A quote that opens at a field start or closes right before its end is plain;
@@ -238,30 +238,36 @@ static inline __attribute__((always_inline)) uint32_t flatten_few(uint32_t *out,
 #define INDEX_WINDOWS(CLASSIFY, PREFIX_XOR)                                                           \
 	do {                                                                                           \
 		uint64_t inside_carry = 0, start_carry = 1;                                            \
-		size_t total = (size_t)(r->end - r->base), w = 0;                                      \
+		const size_t total = (size_t)(r->end - r->base);                                       \
+		const size_t limit = total < BATCH_BYTES ? total : BATCH_BYTES;                        \
+		uint32_t *sep = r->sep + r->nsep, *lf = r->lf, *odd = r->odd;                          \
+		uint32_t *const sep_cap = r->sep + FAIR_CSV_SEP_CAP - 64;                              \
+		uint32_t *const lf_cap = r->lf + FAIR_CSV_LF_CAP - 64;                                 \
+		uint32_t *const odd_cap = r->odd + FAIR_CSV_ODD_CAP - 64;                              \
 		char copy[128];                                                                        \
-		while (w < total && w < BATCH_BYTES && r->nsep + 64 <= FAIR_CSV_SEP_CAP &&             \
-		       r->nlf + 64 <= FAIR_CSV_LF_CAP && r->nodd + 64 <= FAIR_CSV_ODD_CAP) {          \
+		size_t w = 0;                                                                          \
+		for (; w < limit && sep <= sep_cap && lf <= lf_cap && odd <= odd_cap; w += 64) {       \
 			const char *b = r->base + w;                                                   \
 			size_t avail = total - w;                                                      \
 			struct masks m;                                                                \
 			struct window win;                                                             \
-			if (avail < 66) {                                                              \
+			if (__builtin_expect(avail < 66, 0)) {                                         \
 				memset(copy, 0, sizeof copy);                                          \
 				memcpy(copy, b, avail);                                                \
 				b = copy;                                                              \
 			}                                                                              \
 			CLASSIFY(b, &m);                                                               \
 			uint64_t inside = PREFIX_XOR(m.quote) ^ inside_carry;                          \
-			window_of(&m, inside, avail, avail > 64 ? b[64] : 0, avail > 65 ? b[65] : 0,   \
-				  &start_carry, &win);                                                 \
-			inside_carry = inside >> 63 ? ~(uint64_t)0 : 0;                                \
-			r->nsep += flatten(r->sep + r->nsep, win.sep, (uint32_t)w);                    \
-			r->nlf += flatten_few(r->lf + r->nlf, win.lf, (uint32_t)w);                    \
+			window_of(&m, inside, b, avail, &start_carry, &win);                           \
+			inside_carry = (uint64_t)((int64_t)inside >> 63);                              \
+			sep += flatten(sep, win.sep, (uint32_t)w);                                     \
+			lf += flatten_few(lf, win.lf, (uint32_t)w);                                    \
 			if (win.odd)                                                                   \
-				r->nodd += flatten_few(r->odd + r->nodd, win.odd, (uint32_t)w);        \
-			w += 64;                                                                       \
+				odd += flatten_few(odd, win.odd, (uint32_t)w);                         \
 		}                                                                                      \
+		r->nsep = (uint32_t)(sep - r->sep);                                                    \
+		r->nlf = (uint32_t)(lf - r->lf);                                                       \
+		r->nodd = (uint32_t)(odd - r->odd);                                                    \
 		r->extent = (uint32_t)(w < total ? w : total);                                         \
 		if (w >= total)                                                                        \
 			r->odd[r->nodd++] = (uint32_t)total; /* the end of the input */                \
