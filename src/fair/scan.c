@@ -25,6 +25,9 @@
 #define PENDING 16
 #define DENSE_STRIDE ((size_t)(FAIR_DENSE_STEPS + 1) * 2)
 #define PROGRESS_BYTES ((size_t)8 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+#define DENSE_ARENA_BYTES \
+	((DENSE_STRIDE * FAIR_MAX_DENSE_CELLS * sizeof(uint32_t) + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE)
 #define KEY_MAX (FAIR_MAX_SENSITIVE * (FAIR_VALUE_MAX + 2))
 
 const char *fair_issue_kind_name(int kind)
@@ -99,7 +102,8 @@ size_t fair_key_value(const char *key, size_t key_len, size_t index, const char 
 
 void fair_table_release(struct fair_table *t)
 {
-	free(t->dense_arena);
+	if (t->dense_arena)
+		munmap(t->dense_arena, DENSE_ARENA_BYTES);
 	free(t->cells);
 	free(t->slots);
 	free(t->keys);
@@ -258,6 +262,28 @@ static int score_add(struct fair_table *t, const struct fair_scan_config *cfg, s
 	return 0;
 }
 
+/*
+ * The arena of FAIR_MAX_DENSE_CELLS dense arrays, in 2 MiB pages where the kernel
+ * allows it: the counts are hit at random, and 4 KiB pages would spend the time in
+ * TLB misses. Mapped rather than allocated and cleared: the kernel hands out zeroed
+ * pages as they are first touched, so cells without scores cost nothing. NULL when
+ * out of memory.
+ */
+static uint32_t *dense_arena_map(void)
+{
+	const size_t huge = HUGE_PAGE;
+	char *m = mmap(NULL, DENSE_ARENA_BYTES + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	char *a = (char *)(((uintptr_t)m + huge - 1) / huge * huge);
+	if (a > m)
+		munmap(m, (size_t)(a - m));
+	if (m + huge > a)
+		munmap(a + DENSE_ARENA_BYTES, (size_t)(m + huge - a));
+	madvise(a, DENSE_ARENA_BYTES, MADV_HUGEPAGE);
+	return (uint32_t *)(void *)a;
+}
+
 /* The dense counter of (cell, k, y), creating the cell's array when allowed;
  * *slot NULL when the cell has none and may not get one (use the hash then). */
 static int dense_slot(struct fair_table *t, size_t cell, long k, int y, uint32_t **slot)
@@ -267,17 +293,8 @@ static int dense_slot(struct fair_table *t, size_t cell, long k, int y, uint32_t
 	if (!c->dense) {
 		if (t->ndense >= FAIR_MAX_DENSE_CELLS)
 			return 0;
-		if (!t->dense_arena) {
-			/* One arena in 2 MiB pages where the kernel allows it: the counts are hit
-			 * at random, and 4 KiB pages would spend the time in TLB misses. */
-			size_t huge = (size_t)2 << 20, bytes = DENSE_STRIDE * FAIR_MAX_DENSE_CELLS * sizeof(uint32_t);
-			bytes = (bytes + huge - 1) / huge * huge;
-			t->dense_arena = aligned_alloc(huge, bytes);
-			if (!t->dense_arena)
-				return FAIR_FAIL_NOMEM;
-			madvise(t->dense_arena, bytes, MADV_HUGEPAGE);
-			memset(t->dense_arena, 0, bytes);
-		}
+		if (!t->dense_arena && !(t->dense_arena = dense_arena_map()))
+			return FAIR_FAIL_NOMEM;
 		c->dense = t->dense_arena + DENSE_STRIDE * t->ndense++;
 	}
 	*slot = &c->dense[k * 2 + y];
