@@ -563,15 +563,24 @@ struct lookup {
 	size_t run_lo[FAST_RUNS], run_hi[FAST_RUNS]; /* first and last column of each run */
 	size_t nruns;
 	/* Slots of `stride` words: FAST_WORDS per run, then the runs' lengths (16 bits
-	 * each), then the cell index + 1 (low half; 0: free) and where the spans' bytes
-	 * past the 32nd are in tails (high half). */
+	 * each), then the cell index + 1 and, with labels_in_key, the labels (low half;
+	 * 0: free; SLOT_*) and where the spans' bytes past the 32nd are in tails (high
+	 * half). */
 	uint64_t *slots;
 	size_t stride, mask, count;
 	unsigned shift; /* 64 - log2(slots) */
 	char *tails;
 	size_t tails_len, tails_cap;
 	bool one_byte_labels;
+	/* The label columns sit next to sensitive ones, so the runs take them in and
+	 * a slot also gives the row's two labels: no label to read on the fast way. */
+	bool labels_in_key;
 };
+
+/* The low half of a slot's last word: the cell index + 1, and the labels. */
+#define SLOT_CELL_MASK 0x3fffffffu
+#define SLOT_TRUE_BIT 30
+#define SLOT_PRED_BIT 31
 
 /* keep_bytes + 32 - k: k bytes of 0xff, then zeros: masks for the first k bytes. */
 static const unsigned char keep_bytes[2 * FAST_SPAN] = {
@@ -700,29 +709,47 @@ static int lookup_grow(struct lookup *l)
 	return 0;
 }
 
-static void lookup_init(struct lookup *l, const struct fair_scan_config *cfg)
+/* Runs of adjacent columns among cols[0..n) (sorted here); how many, or
+ * FAST_RUNS + 1 when there are more than FAST_RUNS. */
+static size_t runs_of(size_t *cols, size_t n, size_t *lo, size_t *hi)
 {
-	size_t cols[FAIR_MAX_SENSITIVE], n = cfg->nsensitive;
-	memset(l, 0, sizeof *l);
-	l->one_byte_labels = cfg->positive_len == 1 && cfg->negative_len == 1;
-	memcpy(cols, cfg->sensitive, n * sizeof *cols);
-	for (size_t i = 1; i < n; i++) /* insertion sort: at most 8 */
+	size_t nruns = 0;
+	for (size_t i = 1; i < n; i++) /* insertion sort: at most 10 */
 		for (size_t j = i; j > 0 && cols[j - 1] > cols[j]; j--) {
 			size_t x = cols[j];
 			cols[j] = cols[j - 1];
 			cols[j - 1] = x;
 		}
 	for (size_t i = 0; i < n; i++) {
-		if (i && cols[i] == cols[i - 1] + 1) {
-			l->run_hi[l->nruns - 1] = cols[i];
+		if (i && cols[i] <= cols[i - 1] + 1) { /* adjacent, or the same column twice */
+			hi[nruns - 1] = cols[i];
 			continue;
 		}
-		if (l->nruns == FAST_RUNS) {
-			l->nruns = FAST_RUNS + 1; /* too many: no fast path */
-			break;
-		}
-		l->run_lo[l->nruns] = l->run_hi[l->nruns] = cols[i];
-		l->nruns++;
+		if (nruns == FAST_RUNS)
+			return FAST_RUNS + 1;
+		lo[nruns] = hi[nruns] = cols[i];
+		nruns++;
+	}
+	return nruns;
+}
+
+static void lookup_init(struct lookup *l, const struct fair_scan_config *cfg)
+{
+	size_t cols[FAIR_MAX_SENSITIVE + 2], n = cfg->nsensitive, lo[FAST_RUNS], hi[FAST_RUNS];
+	memset(l, 0, sizeof *l);
+	l->one_byte_labels = cfg->positive_len == 1 && cfg->negative_len == 1;
+	memcpy(cols, cfg->sensitive, n * sizeof *cols);
+	l->nruns = runs_of(cols, n, l->run_lo, l->run_hi);
+	/* With the label columns: no more runs means they are next to the groups. */
+	memcpy(cols, cfg->sensitive, n * sizeof *cols);
+	cols[n] = cfg->y_true;
+	cols[n + 1] = cfg->y_pred;
+	size_t nruns = l->nruns <= FAST_RUNS ? runs_of(cols, n + 2, lo, hi) : FAST_RUNS + 1;
+	if (nruns <= l->nruns) {
+		memcpy(l->run_lo, lo, nruns * sizeof *lo);
+		memcpy(l->run_hi, hi, nruns * sizeof *hi);
+		l->nruns = nruns;
+		l->labels_in_key = true;
 	}
 	l->stride = l->nruns * FAST_WORDS + 2;
 }
@@ -736,12 +763,13 @@ static void lookup_release(struct lookup *l)
 
 /* After the general path counted a row in cell: remember its spelling. Out of
  * memory or past the caps it just does not learn; the general way stays right. */
-static void lookup_learn(struct lookup *l, const struct fair_csv_field *fields, const char *end, size_t cell)
+static void lookup_learn(struct lookup *l, const struct fair_csv_field *fields, const char *end, size_t cell, int t,
+			 int p)
 {
 	struct span_key k;
 	bool found;
 	size_t nr = l->nruns, nw = nr * FAST_WORDS, tail = 0;
-	if (nr > FAST_RUNS || l->count >= FAST_MAX_KEYS)
+	if (nr > FAST_RUNS || l->count >= FAST_MAX_KEYS || cell + 1 > SLOT_CELL_MASK)
 		return;
 	for (size_t r = 0; r < nr; r++) {
 		for (size_t c = l->run_lo[r]; c <= l->run_hi[r]; c++)
@@ -780,7 +808,10 @@ static void lookup_learn(struct lookup *l, const struct fair_csv_field *fields, 
 	uint64_t *e = l->slots + s * l->stride;
 	memcpy(e, k.w, nw * sizeof *e);
 	e[nw] = k.lens;
-	e[nw + 1] = (uint64_t)(cell + 1) | (uint64_t)off << 32;
+	uint32_t low = (uint32_t)(cell + 1);
+	if (l->labels_in_key)
+		low |= (uint32_t)t << SLOT_TRUE_BIT | (uint32_t)p << SLOT_PRED_BIT;
+	e[nw + 1] = low | (uint64_t)off << 32;
 	l->count++;
 }
 
@@ -825,27 +856,50 @@ struct scan_state {
 	struct lookup lookup;
 	const char *last_progress;
 	uint64_t last_line; /* of the last row counted */
+	bool crlf;          /* the first record read the general way ended in CRLF */
+	bool crlf_known;
 	char key[KEY_MAX];
 	/* Dense counters are hit at random in a few MiB: each is prefetched when its
-	 * row is read and incremented PENDING rows later, when it is in cache. */
+	 * row is read and incremented PENDING rows later, when it is in cache. The
+	 * ring starts full of pointers to `scratch`, so it is always full and a new
+	 * counter always pushes out an old one: no count to keep. */
 	uint32_t *pending[PENDING];
-	size_t npending, next_pending;
+	size_t next_pending;
+	uint32_t scratch;
 };
+
+static void pending_init(struct scan_state *st)
+{
+	for (size_t k = 0; k < PENDING; k++)
+		st->pending[k] = &st->scratch;
+	st->next_pending = 0;
+	st->scratch = 0;
+}
 
 /* Counts one more row at a dense counter, PENDING rows from now. */
 static inline __attribute__((always_inline)) int dense_later(struct scan_state *st, uint32_t *slot)
 {
-	int rc;
 	__builtin_prefetch(slot, 1);
-	if (st->npending == PENDING) {
-		if ((rc = slot_add(st->pending[st->next_pending], 1)))
-			return rc;
-		st->npending--;
-	}
+	uint32_t *due = st->pending[st->next_pending];
+	if (*due == UINT32_MAX && due != &st->scratch)
+		return FAIR_FAIL_OVERFLOW;
+	++*due;
 	st->pending[st->next_pending] = slot;
 	st->next_pending = (st->next_pending + 1) % PENDING;
-	st->npending++;
 	return 0;
+}
+
+/* The counts still in the ring, at the end of a scan. */
+static int pending_flush(struct scan_state *st)
+{
+	int rc = 0;
+	for (size_t k = 0; k < PENDING; k++) {
+		uint32_t *due = st->pending[k];
+		if (due != &st->scratch && !rc)
+			rc = slot_add(due, 1);
+		st->pending[k] = &st->scratch;
+	}
+	return rc;
 }
 
 static void progress(struct scan_state *st, const char *reached)
@@ -918,7 +972,7 @@ static int row_general(struct scan_state *st, const struct fair_csv_field *field
 		if (rc)
 			return fail(c, rc, line);
 	}
-	lookup_learn(&st->lookup, fields, c->end, cell);
+	lookup_learn(&st->lookup, fields, c->end, cell, t, p);
 	return 0;
 }
 
@@ -934,7 +988,8 @@ enum { PLAIN_UNINDEXED = 0, PLAIN_MISS = 1 };
  * `stop` or at the first record it cannot count: PLAIN_MISS when that record is
  * plain (the general way will count it), PLAIN_UNINDEXED otherwise.
  */
-static inline __attribute__((always_inline)) int scan_plain_n(struct scan_state *st, const char *stop, size_t n)
+static inline __attribute__((always_inline)) int scan_plain_n(struct scan_state *st, const char *stop, size_t n,
+							      bool labels_in_key)
 {
 	const struct fair_scan_config *cfg = st->cfg;
 	struct fair_chunk *c = st->c;
@@ -954,10 +1009,18 @@ static inline __attribute__((always_inline)) int scan_plain_n(struct scan_state 
 	uint64_t done = 0;
 	int rc = PLAIN_UNINDEXED;
 
+	/* Masks, all ones for the column that is the last one: only it loses a CR. */
+	const uint32_t yt_last = -(uint32_t)(yt == last), yp_last = -(uint32_t)(yp == last);
+	const uint32_t sc_last = -(uint32_t)(has_score && sc == last);
+	uint32_t run_last[FAST_RUNS];
+	bool uses_crlf = yt_last | yp_last | sc_last;
 	for (size_t j = 0; j < n; j++) {
 		run_lo[j] = l->run_lo[j];
 		run_hi[j] = l->run_hi[j];
+		run_last[j] = -(uint32_t)(run_hi[j] == last);
+		uses_crlf |= run_last[j] != 0;
 	}
+	uses_crlf &= st->crlf;
 	if (!base || p != r->at || !l->slots)
 		return PLAIN_UNINDEXED;
 	while (p < stop && li < nlf) {
@@ -968,20 +1031,28 @@ static inline __attribute__((always_inline)) int scan_plain_n(struct scan_state 
 		 * less the CR of a CRLF for the last one. A quoted label or score is no
 		 * fast spelling: the general way reads it. */
 		const uint32_t *e = sep + si;
-		const uint32_t crlf = lf > e[(ptrdiff_t)last - 1] + 1 && base[lf - 1] == '\r';
+		/* 1 when the record ends in CRLF, which matters only to the last column, and
+		 * is only looked for in files that do (st->crlf). Elsewhere a CRLF record
+		 * shows its CR in the last field, which then matches no fast spelling: the
+		 * general way reads it. */
+		const uint32_t crlf = uses_crlf && lf > e[(ptrdiff_t)last - 1] + 1 && base[lf - 1] == '\r';
 #define RAW_START(i) (e[(ptrdiff_t)(i) - 1] + 1)
-#define RAW_LEN(i) (e[i] - RAW_START(i) - ((i) == last ? crlf : 0))
-		const char *ts = base + RAW_START(yt), *ps = base + RAW_START(yp);
-		const uint32_t tlen = RAW_LEN(yt), plen = RAW_LEN(yp);
-		int t, q;
-		bool ok;
-		if (one_byte) {
+#define RAW_LEN(i, is_last) (e[i] - RAW_START(i) - (crlf & (is_last)))
+		int t = 0, q = 0;
+		bool ok = true;
+		if (labels_in_key) {
+			/* The slot will tell. */
+		} else if (one_byte) {
+			const char *ts = base + RAW_START(yt), *ps = base + RAW_START(yp);
+			const uint32_t tlen = RAW_LEN(yt, yt_last), plen = RAW_LEN(yp, yp_last);
 			/* Branch-free: the labels are as random as the data. */
 			unsigned char a = (unsigned char)ts[0], b = (unsigned char)ps[0];
 			t = a == positive;
 			q = b == positive;
 			ok = (tlen == 1) & (plen == 1) & (t | (a == negative)) & (q | (b == negative));
 		} else {
+			const char *ts = base + RAW_START(yt), *ps = base + RAW_START(yp);
+			const uint32_t tlen = RAW_LEN(yt, yt_last), plen = RAW_LEN(yp, yp_last);
 			struct fair_csv_field ft = { ts, tlen, false, false }, fp = { ps, plen, false, false };
 			t = label_of(cfg, &ft);
 			q = label_of(cfg, &fp);
@@ -989,7 +1060,7 @@ static inline __attribute__((always_inline)) int scan_plain_n(struct scan_state 
 		}
 		long dense = 0;
 		if (has_score) {
-			dense = dense_step(base + RAW_START(sc), RAW_LEN(sc));
+			dense = dense_step(base + RAW_START(sc), RAW_LEN(sc, sc_last));
 			ok &= dense >= 0;
 		}
 		/* The group: the raw spans of the runs of sensitive columns. */
@@ -997,7 +1068,7 @@ static inline __attribute__((always_inline)) int scan_plain_n(struct scan_state 
 #pragma GCC unroll 4
 		for (size_t j = 0; j < n; j++) {
 			k.span[j] = base + RAW_START(run_lo[j]);
-			k.len[j] = e[run_hi[j]] - RAW_START(run_lo[j]) - (run_hi[j] == last ? crlf : 0);
+			k.len[j] = e[run_hi[j]] - RAW_START(run_lo[j]) - (crlf & run_last[j]);
 		}
 #undef RAW_START
 #undef RAW_LEN
@@ -1009,7 +1080,12 @@ static inline __attribute__((always_inline)) int scan_plain_n(struct scan_state 
 			rc = PLAIN_MISS;
 			break;
 		}
-		long cell = (long)(uint32_t)l->slots[slot_at * l->stride + n * FAST_WORDS + 1] - 1;
+		const uint32_t word = (uint32_t)l->slots[slot_at * l->stride + n * FAST_WORDS + 1];
+		long cell = (long)(word & SLOT_CELL_MASK) - 1;
+		if (labels_in_key) {
+			t = (int)(word >> SLOT_TRUE_BIT & 1);
+			q = (int)(word >> SLOT_PRED_BIT & 1);
+		}
 		struct fair_cell *fc = &table->cells[cell];
 		if (has_score) {
 			uint32_t *slot = fc->dense ? &fc->dense[dense * 2 + t] : NULL;
@@ -1058,11 +1134,12 @@ static inline __attribute__((always_inline)) int scan_plain_n(struct scan_state 
 
 static int scan_plain(struct scan_state *st, const char *stop)
 {
+	const bool lk = st->lookup.labels_in_key;
 	switch (st->lookup.nruns) {
-	case 1: return scan_plain_n(st, stop, 1);
-	case 2: return scan_plain_n(st, stop, 2);
-	case 3: return scan_plain_n(st, stop, 3);
-	case 4: return scan_plain_n(st, stop, 4);
+	case 1: return lk ? scan_plain_n(st, stop, 1, true) : scan_plain_n(st, stop, 1, false);
+	case 2: return lk ? scan_plain_n(st, stop, 2, true) : scan_plain_n(st, stop, 2, false);
+	case 3: return lk ? scan_plain_n(st, stop, 3, true) : scan_plain_n(st, stop, 3, false);
+	case 4: return lk ? scan_plain_n(st, stop, 4, true) : scan_plain_n(st, stop, 4, false);
 	default: return PLAIN_UNINDEXED;
 	}
 }
@@ -1089,8 +1166,9 @@ int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c)
 	st->cfg = cfg;
 	st->c = c;
 	st->last_progress = c->begin;
-	st->npending = st->next_pending = 0;
+	pending_init(st);
 	st->last_line = 0;
+	st->crlf = st->crlf_known = false;
 	lookup_init(&st->lookup, cfg);
 	while (r->p < c->stop) {
 		if (!cfg->general_only) {
@@ -1115,16 +1193,17 @@ int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c)
 		}
 		c->rows++;
 		st->last_line = line;
+		if (!st->crlf_known && r->p > c->begin + 1 && r->p[-1] == '\n') {
+			st->crlf = r->p[-2] == '\r';
+			st->crlf_known = true;
+		}
 		progress(st, r->p);
 		if (row_general(st, fields, count, line) < 0)
 			goto out;
 	}
 out:
-	for (size_t k = 0; k < st->npending; k++) {
-		size_t at = (st->next_pending + PENDING - st->npending + k) % PENDING;
-		if (!c->status && (rc = slot_add(st->pending[at], 1)))
-			fail(c, rc, st->last_line);
-	}
+	if ((rc = pending_flush(st)) && !c->status)
+		fail(c, rc, st->last_line);
 	c->next = r->p < c->end ? r->p : c->end;
 	c->lines = r->line - 1;
 	lookup_release(&st->lookup);

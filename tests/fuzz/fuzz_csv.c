@@ -148,21 +148,22 @@ static void same_scan(const struct fair_chunk *a, const struct fair_chunk *b)
 
 /*
  * The scan's configuration from the first input byte: with or without a score,
- * skipping bad rows or not, rounded scores or not, one of four layouts of the
- * sensitive columns (one; two side by side; two apart; three side by side, named
- * out of order), labels 1/0 or yes/no.
+ * skipping bad rows or not, rounded scores or not, one of five layouts of the
+ * columns (one group; two side by side; two apart; three side by side, named out
+ * of order; labels away from the group), labels 1/0 or yes/no.
  */
 static void configure(struct fair_scan_config *cfg, uint8_t b)
 {
 	static const struct {
 		size_t columns, y_true, y_pred, nsensitive, sensitive[3];
-	} layouts[4] = {
+	} layouts[5] = {
 		{ 3, 1, 2, 1, { 0 } },
 		{ 4, 2, 3, 2, { 0, 1 } },
 		{ 4, 1, 3, 2, { 0, 2 } },
 		{ 5, 0, 1, 3, { 4, 2, 3 } },
+		{ 5, 0, 4, 1, { 2 } }, /* labels away from the group */
 	};
-	const int layout = (b >> 3) & 3;
+	const int layout = ((b >> 3) & 7) % 5;
 	memset(cfg, 0, sizeof *cfg);
 	cfg->has_score = b & 1;
 	cfg->columns = layouts[layout].columns + cfg->has_score;
@@ -171,7 +172,7 @@ static void configure(struct fair_scan_config *cfg, uint8_t b)
 	cfg->y_pred = layouts[layout].y_pred;
 	cfg->nsensitive = layouts[layout].nsensitive;
 	memcpy(cfg->sensitive, layouts[layout].sensitive, sizeof layouts[layout].sensitive);
-	if (b & 32) {
+	if (b & 64) {
 		memcpy(cfg->positive, "yes", 4);
 		memcpy(cfg->negative, "no", 3);
 	} else {

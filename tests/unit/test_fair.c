@@ -528,7 +528,8 @@ static void test_join_matches_sequential(void **state)
  * with every kind of row it must hand over: quoted and unquoted spellings of one
  * group, long values, doubled quotes, quoted newlines, CRLF, bad labels and
  * scores, scores it cannot read as dense steps, new groups late in the file; with
- * sensitive columns side by side, apart, and named out of order. */
+ * sensitive columns side by side, apart, and named out of order, and with the
+ * label columns next to the groups (one key for both) or away from them. */
 static uint64_t test_seed = 42;
 
 static uint64_t test_random(void)
@@ -591,6 +592,7 @@ static void test_scan_fast_matches_general(void **state)
 		{ 5, 2, 3, 4, 2, { 0, 1 } },
 		{ 5, 1, 3, 4, 2, { 0, 2 } },
 		{ 6, 0, 1, 5, 3, { 4, 2, 3 } },
+		{ 6, 0, 4, 5, 1, { 2 } }, /* labels away from the group: not part of its key */
 	};
 	size_t cap = (size_t)1 << 20;
 	char *in = malloc(cap);
