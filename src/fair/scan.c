@@ -2,15 +2,21 @@
  * scan.c: the per-row hot loop of the fairness engine and the exact join of chunks.
  *
  * Per record: find the fields (csv.c), map y_true and y_pred to 0/1 by comparing
- * with the two labels, build the group key from the sensitive values, find its cell
- * in an open-addressing table and add one to a confusion count; with a score, add
- * one to the (cell, score) counter. Nothing depends on rows already seen except
- * these counters, which is what bounds memory by groups rather than rows.
+ * with the two labels, find the cell of the sensitive values in an open-addressing
+ * table and add one to a confusion count; with a score, add one to the (cell,
+ * score) counter. Nothing depends on rows already seen except these counters, which
+ * is what bounds memory by groups rather than rows. Two ways do this (see "the row
+ * fast path" below and docs/internals/fair.md): the general way, which checks
+ * everything and creates cells, and the fast way for rows whose spelling was seen
+ * before; they count every row identically (config.general_only tests that).
  *
  * Invariants: table->slots has a power-of-two size at least twice ncells; the score
  * table likewise for nscores; -0.0 is stored as 0.0 so equal scores share a slot.
  * Each bad row is counted once, under the first problem found in it (columns are
- * checked in the order y_true, y_pred, score, sensitive columns).
+ * checked in the order y_true, y_pred, score, sensitive columns), by the general
+ * way only. The fast way's table holds only spellings of existing cells.
+ * Memory: a chunk's table and its scan state are owned by the chunk and released by
+ * fair_chunk_release / before fair_scan_chunk returns.
  */
 #include "fair/scan.h"
 #include "base/text.h"
