@@ -8,6 +8,8 @@
 #   soa-xlsx (`aims soa export` and `aims assessment export` read back with openpyxl,
 #   under ASan) · e2e (browser) ·
 #   fair-pandas (aims fair against pandas on random data, under ASan) ·
+#   fair-schema (every aims fair --json report against docs/fair-schema.json with
+#   python3-jsonschema, under ASan) ·
 #   fuzz (libFuzzer on the fairness CSV reader and chunk join, FUZZ_SECONDS, default 25) ·
 #   then on a throw-away PostgreSQL cluster of its own (tools/pg-temp.sh), each suite
 #   in a fresh database: unit-pg and unit-pg-asan (the store conformance tests),
@@ -121,6 +123,19 @@ run_fair_pandas() { # aims
   fi
 }
 
+run_fair_schema() { # aims
+  local dir="$work/fair-schema"
+  mkdir -p "$dir"
+  /usr/bin/python3 tests/fair/check_schema.py --aims "$1" --tmp "$dir" || true
+  if [ -f "$dir/result.txt" ]; then
+    read -r p f <"$dir/result.txt"
+    add fair-schema "$p" "$f"
+  else
+    echo "  fair-schema produced no result (crashed? is python3-jsonschema installed?)"
+    add fair-schema 0 1
+  fi
+}
+
 run_fuzz() { # binary seconds
   local dir="$work/fuzz" log="$work/fuzz.log" status=0
   mkdir -p "$dir/corpus"
@@ -175,6 +190,7 @@ run_catalog_suite build/asan/aims
 run_soa_xlsx_suite build/asan/aims
 run_node_suite e2e tests/e2e/run.mjs build/aims
 run_fair_pandas build/asan/aims
+run_fair_schema build/asan/aims
 run_fuzz build/fuzz/fuzz_csv "${FUZZ_SECONDS:-25}"
 
 # ---- the same on PostgreSQL -------------------------------------------------
@@ -211,7 +227,7 @@ fi
 
 # A suite that never reported (a function lost in a merge, a typo) is a failure, not
 # silence: every suite named here must have called add.
-for suite in unit unit-asan api api-asan shutdown cli multi catalog soa-xlsx e2e fair-pandas fuzz \
+for suite in unit unit-asan api api-asan shutdown cli multi catalog soa-xlsx e2e fair-pandas fair-schema fuzz \
              unit-pg unit-pg-asan api-pg api-pg-asan multi-pg copy-pg; do
   case "$seen" in
     *" $suite "*) ;;

@@ -24,6 +24,7 @@ packages=(
   fonts-noto-cjk                        # Korean text in the browser and reports
   clang                                 # libFuzzer target of the fairness CSV reader (make check)
   python3-pandas                        # fairness metrics checked against pandas (make check, make bench)
+  python3-jsonschema                    # aims fair --json checked against docs/fair-schema.json (make check)
   time                                  # peak memory of the fairness benchmark (/usr/bin/time)
 )
 

@@ -15,6 +15,8 @@
  * - `line` counts physical lines (LF bytes) from 1, so quoted newlines move it too;
  *   a record's line is the line where it starts.
  * - The caller owns the input span and must keep it mapped while it uses fields.
+ * - struct fair_csv holds the structural index of the records ahead (about 14 KB):
+ *   keep it off small stacks; it needs no release.
  */
 #ifndef AIMS_FAIR_CSV_H
 #define AIMS_FAIR_CSV_H
@@ -30,14 +32,42 @@ struct fair_csv_field {
 	bool escaped; /* contains "" pairs; use fair_csv_unescape */
 };
 
+/* Which classifier finds the structural bytes of 64-byte windows (csv.c). */
+enum fair_csv_simd {
+	FAIR_CSV_PORTABLE = 0, /* plain C, any CPU */
+	FAIR_CSV_SSE2 = 1,     /* x86-64 baseline */
+	FAIR_CSV_AVX2 = 2,     /* chosen at run time where the CPU has it */
+};
+
+#define FAIR_CSV_SEP_CAP 2048 /* separators indexed at once */
+#define FAIR_CSV_LF_CAP 1024  /* record ends indexed at once */
+#define FAIR_CSV_ODD_CAP 128  /* odd bytes indexed at once */
+#define FAIR_CSV_SLACK 80     /* room the branch-free index writer may scribble on */
+#define FAIR_CSV_NO_ODD UINT32_MAX
+
 struct fair_csv {
 	const char *p;   /* next byte to read */
 	const char *end; /* one past the last byte */
 	uint64_t line;   /* physical line of p, from 1 */
-	/* A 64-byte window and the bit mask of its commas, LFs, CRs and quotes, so one
-	 * vector pass serves several fields and rows. block NULL: none yet. */
-	const char *block;
-	uint64_t mask;
+	/* fair_csv_init sets the best classifier this CPU has; tests may lower it. */
+	int simd;
+	/*
+	 * The structural index of the records from base to base + extent (csv.c):
+	 * offsets from base of every comma and LF outside quotes (sep), of the LFs
+	 * among them (lf: record ends), and of the bytes only the byte-wise reader
+	 * handles (odd; then the end of the input if reached; then FAIR_CSV_NO_ODD).
+	 * The cursors *_next stand at `at`; the index serves only while p == at.
+	 * sep[0] is (uint32_t)-1, "the byte before base", so that the field before
+	 * any separator starts one past the entry before it.
+	 */
+	const char *base; /* NULL: no index */
+	const char *at;
+	uint32_t extent;
+	uint32_t nsep, nlf, nodd;
+	uint32_t sep_next, lf_next, odd_next;
+	uint32_t sep[FAIR_CSV_SEP_CAP + FAIR_CSV_SLACK];
+	uint32_t lf[FAIR_CSV_LF_CAP + FAIR_CSV_SLACK];
+	uint32_t odd[FAIR_CSV_ODD_CAP + FAIR_CSV_SLACK];
 };
 
 enum fair_csv_result {
@@ -65,9 +95,89 @@ int fair_csv_next(struct fair_csv *r, struct fair_csv_field *fields, size_t max_
 		  size_t *count, uint64_t *record_line, struct fair_csv_error *error);
 
 /*
+ * The same contract, read byte by byte: the reference that fair_csv_next falls back
+ * to for records it does not handle itself (doubled quotes, quoted newlines, broken
+ * quoting, the last record when the input does not end in LF), and that the tests
+ * and the fuzz target compare it against. Calls of the two may be mixed on one
+ * reader.
+ */
+int fair_csv_next_bytewise(struct fair_csv *r, struct fair_csv_field *fields, size_t max_fields,
+			   size_t *count, uint64_t *record_line, struct fair_csv_error *error);
+
+/*
  * Copies the field's text (doubled quotes made single) into out[0..cap) and returns
  * its length, or (size_t)-1 when it does not fit. out is not NUL-terminated.
  */
 size_t fair_csv_unescape(const struct fair_csv_field *f, char *out, size_t cap);
+
+/*
+ * The hot loop's way in: a look at the next record without building its fields.
+ *
+ * fair_csv_peek is true when the next record is already indexed, has exactly
+ * `columns` fields, ends in LF and holds nothing odd: every quote sits at a field
+ * edge and no field has doubled quotes. Then fair_csv_view_raw gives any field's
+ * raw bytes (a quoted field with its two quotes) and fair_csv_view_field the field
+ * exactly as fair_csv_next would; fair_csv_take consumes the record. When false,
+ * call fair_csv_prepare and try again if it indexed something, else read the
+ * record with fair_csv_next.
+ */
+
+/* Indexes the records from p on when the index holds no complete record there; true
+ * when it did. fair_csv_next does this itself. */
+bool fair_csv_prepare(struct fair_csv *r);
+
+struct fair_csv_view {
+	const char *base;     /* ends are offsets from here */
+	const uint32_t *ends; /* ends[i]: the comma or LF after field i; ends[-1]: the
+			       * byte before the record, (uint32_t)-1 at base */
+	size_t count;
+	size_t crlf;          /* 1 when the record ends in CRLF */
+};
+
+static inline bool fair_csv_peek(const struct fair_csv *r, size_t columns, struct fair_csv_view *v)
+{
+	if (r->p != r->at || r->lf_next >= r->nlf || columns == 0)
+		return false;
+	uint32_t lf = r->lf[r->lf_next];
+	size_t last = r->sep_next + columns - 1;
+	if (r->odd[r->odd_next] <= lf || last >= r->nsep || r->sep[last] != lf)
+		return false;
+	v->base = r->base;
+	v->ends = r->sep + r->sep_next;
+	v->count = columns;
+	/* The CR of a CRLF is the last field's last byte; an empty last field has none
+	 * (the byte before it is its comma). */
+	uint32_t last_start = v->ends[(ptrdiff_t)columns - 2] + 1;
+	v->crlf = lf > last_start && r->base[lf - 1] == '\r';
+	return true;
+}
+
+static inline void fair_csv_view_raw(const struct fair_csv_view *v, size_t i, const char **s, size_t *len)
+{
+	uint32_t start = v->ends[(ptrdiff_t)i - 1] + 1, end = v->ends[i];
+	if (i + 1 == v->count)
+		end -= (uint32_t)v->crlf;
+	*s = v->base + start;
+	*len = end - start;
+}
+
+static inline struct fair_csv_field fair_csv_view_field(const struct fair_csv_view *v, size_t i)
+{
+	const char *s;
+	size_t len;
+	fair_csv_view_raw(v, i, &s, &len);
+	/* A plain quoted field starts with a quote and ends with its closing one. */
+	size_t quoted = len && *s == '"';
+	struct fair_csv_field f = { s + quoted, len - 2 * quoted, quoted != 0, false };
+	return f;
+}
+
+static inline void fair_csv_take(struct fair_csv *r, const struct fair_csv_view *v)
+{
+	r->p = r->at = v->base + v->ends[v->count - 1] + 1;
+	r->line++;
+	r->sep_next += (uint32_t)v->count;
+	r->lf_next++;
+}
 
 #endif

@@ -2,15 +2,21 @@
  * scan.c: the per-row hot loop of the fairness engine and the exact join of chunks.
  *
  * Per record: find the fields (csv.c), map y_true and y_pred to 0/1 by comparing
- * with the two labels, build the group key from the sensitive values, find its cell
- * in an open-addressing table and add one to a confusion count; with a score, add
- * one to the (cell, score) counter. Nothing depends on rows already seen except
- * these counters, which is what bounds memory by groups rather than rows.
+ * with the two labels, find the cell of the sensitive values in an open-addressing
+ * table and add one to a confusion count; with a score, add one to the (cell,
+ * score) counter. Nothing depends on rows already seen except these counters, which
+ * is what bounds memory by groups rather than rows. Two ways do this (see "the row
+ * fast path" below and docs/internals/fair.md): the general way, which checks
+ * everything and creates cells, and the fast way for rows whose spelling was seen
+ * before; they count every row identically (config.general_only tests that).
  *
  * Invariants: table->slots has a power-of-two size at least twice ncells; the score
  * table likewise for nscores; -0.0 is stored as 0.0 so equal scores share a slot.
  * Each bad row is counted once, under the first problem found in it (columns are
- * checked in the order y_true, y_pred, score, sensitive columns).
+ * checked in the order y_true, y_pred, score, sensitive columns), by the general
+ * way only. The fast way's table holds only spellings of existing cells.
+ * Memory: a chunk's table and its scan state are owned by the chunk and released by
+ * fair_chunk_release / before fair_scan_chunk returns.
  */
 #include "fair/scan.h"
 #include "base/text.h"
@@ -25,6 +31,9 @@
 #define PENDING 16
 #define DENSE_STRIDE ((size_t)(FAIR_DENSE_STEPS + 1) * 2)
 #define PROGRESS_BYTES ((size_t)8 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+#define DENSE_ARENA_BYTES \
+	((DENSE_STRIDE * FAIR_MAX_DENSE_CELLS * sizeof(uint32_t) + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE)
 #define KEY_MAX (FAIR_MAX_SENSITIVE * (FAIR_VALUE_MAX + 2))
 
 const char *fair_issue_kind_name(int kind)
@@ -99,7 +108,8 @@ size_t fair_key_value(const char *key, size_t key_len, size_t index, const char 
 
 void fair_table_release(struct fair_table *t)
 {
-	free(t->dense_arena);
+	if (t->dense_arena)
+		munmap(t->dense_arena, DENSE_ARENA_BYTES);
 	free(t->cells);
 	free(t->slots);
 	free(t->keys);
@@ -258,6 +268,28 @@ static int score_add(struct fair_table *t, const struct fair_scan_config *cfg, s
 	return 0;
 }
 
+/*
+ * The arena of FAIR_MAX_DENSE_CELLS dense arrays, in 2 MiB pages where the kernel
+ * allows it: the counts are hit at random, and 4 KiB pages would spend the time in
+ * TLB misses. Mapped rather than allocated and cleared: the kernel hands out zeroed
+ * pages as they are first touched, so cells without scores cost nothing. NULL when
+ * out of memory.
+ */
+static uint32_t *dense_arena_map(void)
+{
+	const size_t huge = HUGE_PAGE;
+	char *m = mmap(NULL, DENSE_ARENA_BYTES + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	char *a = (char *)(((uintptr_t)m + huge - 1) / huge * huge);
+	if (a > m)
+		munmap(m, (size_t)(a - m));
+	if (m + huge > a)
+		munmap(a + DENSE_ARENA_BYTES, (size_t)(m + huge - a));
+	madvise(a, DENSE_ARENA_BYTES, MADV_HUGEPAGE);
+	return (uint32_t *)(void *)a;
+}
+
 /* The dense counter of (cell, k, y), creating the cell's array when allowed;
  * *slot NULL when the cell has none and may not get one (use the hash then). */
 static int dense_slot(struct fair_table *t, size_t cell, long k, int y, uint32_t **slot)
@@ -267,17 +299,8 @@ static int dense_slot(struct fair_table *t, size_t cell, long k, int y, uint32_t
 	if (!c->dense) {
 		if (t->ndense >= FAIR_MAX_DENSE_CELLS)
 			return 0;
-		if (!t->dense_arena) {
-			/* One arena in 2 MiB pages where the kernel allows it: the counts are hit
-			 * at random, and 4 KiB pages would spend the time in TLB misses. */
-			size_t huge = (size_t)2 << 20, bytes = DENSE_STRIDE * FAIR_MAX_DENSE_CELLS * sizeof(uint32_t);
-			bytes = (bytes + huge - 1) / huge * huge;
-			t->dense_arena = aligned_alloc(huge, bytes);
-			if (!t->dense_arena)
-				return FAIR_FAIL_NOMEM;
-			madvise(t->dense_arena, bytes, MADV_HUGEPAGE);
-			memset(t->dense_arena, 0, bytes);
-		}
+		if (!t->dense_arena && !(t->dense_arena = dense_arena_map()))
+			return FAIR_FAIL_NOMEM;
 		c->dense = t->dense_arena + DENSE_STRIDE * t->ndense++;
 	}
 	*slot = &c->dense[k * 2 + y];
@@ -315,7 +338,28 @@ int fair_table_merge(struct fair_table *dst, const struct fair_table *src, const
 			goto out;
 		for (int k = 0; k < 4; k++)
 			dst->cells[map[i]].n[k] += c->n[k];
-		for (long k = 0; c->dense && k <= FAIR_DENSE_STEPS; k++)
+		if (!c->dense)
+			continue;
+		/* Dense counts into the destination's dense array, whole, when it has or
+		 * may get one: 20,002 additions instead of as many calls. */
+		uint32_t *slot = NULL;
+		if ((rc = dense_slot(dst, map[i], 0, 0, &slot)))
+			goto out;
+		if (slot) {
+			uint32_t *d = dst->cells[map[i]].dense;
+			uint32_t over = 0;
+			for (size_t j = 0; j < DENSE_STRIDE; j++) {
+				uint64_t sum = (uint64_t)d[j] + c->dense[j];
+				over |= (uint32_t)(sum >> 32);
+				d[j] = (uint32_t)sum;
+			}
+			if (over) {
+				rc = FAIR_FAIL_OVERFLOW;
+				goto out;
+			}
+			continue;
+		}
+		for (long k = 0; k <= FAIR_DENSE_STEPS; k++)
 			for (int y = 0; y < 2; y++) {
 				uint32_t v = c->dense[k * 2 + y];
 				if (!v)
@@ -483,27 +527,668 @@ static int label_of(const struct fair_scan_config *cfg, const struct fair_csv_fi
 	return -1;
 }
 
+/*
+ * --score-digits D: the score becomes k / 10^D, and with D <= 4 and 0 <= k <= 10^D
+ * also the dense step k * 10^(4 - D). -1 when the rounded score is not finite.
+ */
+static int round_score(const struct fair_scan_config *cfg, double *score, long *dense)
+{
+	double k = nearbyint(*score * pow10_exact[cfg->score_digits]);
+	if (!isfinite(k))
+		return -1;
+	*score = k / pow10_exact[cfg->score_digits];
+	*dense = -1;
+	if (cfg->score_digits <= 4 && k >= 0 && k <= pow10_exact[cfg->score_digits])
+		*dense = (long)k * (long)pow10_exact[4 - cfg->score_digits];
+	return 0;
+}
+
+/* ---- the row fast path ----
+ *
+ * Most rows repeat a group and a score spelling already seen. The fast path
+ * recognises such a row without building its key: the sensitive columns, grouped
+ * into runs of adjacent columns, are read as raw spans of the record (for the
+ * benchmark's sex,age_band,region: one span like `M,50-64,"Gyeonggi, south"`).
+ * Each span's first 32 bytes, as four 64-bit words, and its length are hashed with
+ * a few multiplications and looked up in one open-addressing table of spellings
+ * seen before, compared word by word without a branch per byte (longer spans are
+ * also compared in full). Labels of one byte compare as bytes, and a score spelled
+ * D.DDDD is read straight into its dense step. A row the fast path does not
+ * recognise goes the general way (which finds every problem in order and creates
+ * cells), and the spelling it had is then learnt: `Seoul` and `"Seoul"` become
+ * two entries of one cell. The table only holds spellings of existing cells,
+ * checked when the cell was created, so both ways count every row the same; its
+ * size is bounded by FAST_MAX_KEYS, never by rows. */
+
+#define FAST_RUNS 4         /* more runs of sensitive columns: always the general way */
+#define FAST_SPAN 32        /* bytes of a span held as words */
+#define FAST_WORDS (FAST_SPAN / 8)
+#define FAST_MAX_KEYS 16384 /* spellings the table learns */
+
+struct lookup {
+	size_t run_lo[FAST_RUNS], run_hi[FAST_RUNS]; /* first and last column of each run */
+	size_t nruns;
+	/* Slots of `stride` words: FAST_WORDS per run, then the runs' lengths (16 bits
+	 * each), then the cell index + 1 and, with labels_in_key, the labels (low half;
+	 * 0: free; SLOT_*) and where the spans' bytes past the 32nd are in tails (high
+	 * half). */
+	uint64_t *slots;
+	size_t stride, mask, count;
+	unsigned shift; /* 64 - log2(slots) */
+	char *tails;
+	size_t tails_len, tails_cap;
+	bool one_byte_labels;
+	/* The label columns sit next to sensitive ones, so the runs take them in and
+	 * a slot also gives the row's two labels: no label to read on the fast way. */
+	bool labels_in_key;
+};
+
+/* The low half of a slot's last word: the cell index + 1, and the labels. */
+#define SLOT_CELL_MASK 0x3fffffffu
+#define SLOT_TRUE_BIT 30
+#define SLOT_PRED_BIT 31
+
+/* keep_bytes + 32 - k: k bytes of 0xff, then zeros: masks for the first k bytes. */
+static const unsigned char keep_bytes[2 * FAST_SPAN] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+static const uint64_t hash_k[FAST_RUNS * FAST_WORDS] = {
+	0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL, 0xD6E8FEB86659FD93ULL,
+	0xFF51AFD7ED558CCDULL, 0xC4CEB9FE1A85EC53ULL, 0x94D049BB133111EBULL, 0xBF58476D1CE4E5B9ULL,
+	0x2545F4914F6CDD1DULL, 0x9FB21C651E98DF25ULL, 0xA0761D6478BD642FULL, 0xE7037ED1A0B428DBULL,
+	0x8EBC6AF09C88C6E3ULL, 0x589965CC75374CC3ULL, 0x1D8E4E27C47D124FULL, 0x3C79AC492BA7B653ULL,
+};
+
+struct span_key {
+	uint64_t w[FAST_RUNS * FAST_WORDS];
+	uint64_t lens;
+	const char *span[FAST_RUNS];
+	size_t len[FAST_RUNS];
+	bool long_spans;
+};
+
+/* The key of spans span[0..nr) with lengths len[] (nr a constant where inlined);
+ * false when a span is too long for its length to fit or ends less than 32 bytes
+ * before the end of the data (the words are read 32 bytes at a time). */
+static inline __attribute__((always_inline)) bool span_key_of(struct span_key *k, const char *end, size_t nr)
+{
+	bool ok = true, long_spans = false;
+	uint64_t lens = 0;
+#pragma GCC unroll 4
+	for (size_t r = 0; r < nr; r++) {
+		const char *d = k->span[r];
+		size_t len = k->len[r], head = len < FAST_SPAN ? len : FAST_SPAN;
+		ok &= (len <= 0xffff) & ((size_t)(end - d) >= FAST_SPAN);
+		if (!ok)
+			return false;
+#pragma GCC unroll 4
+		for (size_t j = 0; j < FAST_WORDS; j++) {
+			uint64_t w, m;
+			memcpy(&w, d + 8 * j, 8);
+			memcpy(&m, keep_bytes + FAST_SPAN - head + 8 * j, 8);
+			k->w[r * FAST_WORDS + j] = w & m;
+		}
+		lens |= (uint64_t)len << (16 * r);
+		long_spans |= len > FAST_SPAN;
+	}
+	k->lens = lens;
+	k->long_spans = long_spans;
+	return true;
+}
+
+static inline __attribute__((always_inline)) size_t span_hash(const struct span_key *k, size_t nr, unsigned shift)
+{
+	uint64_t h = k->lens * 0xD1B54A32D192ED03ULL;
+#pragma GCC unroll 16
+	for (size_t i = 0; i < nr * FAST_WORDS; i++)
+		h += k->w[i] * hash_k[i];
+	h ^= h >> 32;
+	return (size_t)((h * 0x9E3779B97F4A7C15ULL) >> shift);
+}
+
+/* The bytes past the 32nd of each long span equal those kept at tails + off. */
+static bool tails_equal(const struct lookup *l, const struct span_key *k, size_t nr, uint32_t off)
+{
+	const char *t = l->tails + off;
+	for (size_t r = 0; r < nr; r++) {
+		if (k->len[r] <= FAST_SPAN)
+			continue;
+		if (!same_bytes(t, k->span[r] + FAST_SPAN, k->len[r] - FAST_SPAN))
+			return false;
+		t += k->len[r] - FAST_SPAN;
+	}
+	return true;
+}
+
+/* The slot holding key (*found) or the free one where it goes. */
+static inline __attribute__((always_inline)) size_t span_probe(const struct lookup *l, const struct span_key *k,
+							       size_t nr, bool *found)
+{
+	const size_t nw = nr * FAST_WORDS;
+	size_t s = span_hash(k, nr, l->shift);
+	for (;;) {
+		const uint64_t *e = l->slots + s * l->stride;
+		uint64_t diff = e[nw] ^ k->lens;
+#pragma GCC unroll 16
+		for (size_t i = 0; i < nw; i++)
+			diff |= e[i] ^ k->w[i];
+		uint32_t cell = (uint32_t)e[nw + 1];
+		if (!diff && cell && (!k->long_spans || tails_equal(l, k, nr, (uint32_t)(e[nw + 1] >> 32)))) {
+			*found = true;
+			return s;
+		}
+		if (!cell) {
+			*found = false;
+			return s;
+		}
+		s = (s + 1) & l->mask;
+	}
+}
+
+static int lookup_grow(struct lookup *l)
+{
+	size_t nslots = l->slots ? (l->mask + 1) * 2 : 256, nw = l->nruns * FAST_WORDS;
+	unsigned shift = 64;
+	for (size_t k = nslots; k > 1; k >>= 1)
+		shift--;
+	uint64_t *slots = calloc(nslots * l->stride, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; l->slots && i <= l->mask; i++) {
+		const uint64_t *e = l->slots + i * l->stride;
+		if (!(uint32_t)e[nw + 1])
+			continue;
+		struct span_key k;
+		memcpy(k.w, e, nw * sizeof *e);
+		k.lens = e[nw];
+		size_t s = span_hash(&k, l->nruns, shift);
+		while ((uint32_t)slots[s * l->stride + nw + 1])
+			s = (s + 1) & (nslots - 1);
+		memcpy(slots + s * l->stride, e, l->stride * sizeof *e);
+	}
+	free(l->slots);
+	l->slots = slots;
+	l->mask = nslots - 1;
+	l->shift = shift;
+	return 0;
+}
+
+/* Runs of adjacent columns among cols[0..n) (sorted here); how many, or
+ * FAST_RUNS + 1 when there are more than FAST_RUNS. */
+static size_t runs_of(size_t *cols, size_t n, size_t *lo, size_t *hi)
+{
+	size_t nruns = 0;
+	for (size_t i = 1; i < n; i++) /* insertion sort: at most 10 */
+		for (size_t j = i; j > 0 && cols[j - 1] > cols[j]; j--) {
+			size_t x = cols[j];
+			cols[j] = cols[j - 1];
+			cols[j - 1] = x;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (i && cols[i] <= cols[i - 1] + 1) { /* adjacent, or the same column twice */
+			hi[nruns - 1] = cols[i];
+			continue;
+		}
+		if (nruns == FAST_RUNS)
+			return FAST_RUNS + 1;
+		lo[nruns] = hi[nruns] = cols[i];
+		nruns++;
+	}
+	return nruns;
+}
+
+static void lookup_init(struct lookup *l, const struct fair_scan_config *cfg)
+{
+	size_t cols[FAIR_MAX_SENSITIVE + 2], n = cfg->nsensitive, lo[FAST_RUNS], hi[FAST_RUNS];
+	memset(l, 0, sizeof *l);
+	l->one_byte_labels = cfg->positive_len == 1 && cfg->negative_len == 1;
+	memcpy(cols, cfg->sensitive, n * sizeof *cols);
+	l->nruns = runs_of(cols, n, l->run_lo, l->run_hi);
+	/* With the label columns: no more runs means they are next to the groups. */
+	memcpy(cols, cfg->sensitive, n * sizeof *cols);
+	cols[n] = cfg->y_true;
+	cols[n + 1] = cfg->y_pred;
+	size_t nruns = l->nruns <= FAST_RUNS ? runs_of(cols, n + 2, lo, hi) : FAST_RUNS + 1;
+	if (nruns <= l->nruns) {
+		memcpy(l->run_lo, lo, nruns * sizeof *lo);
+		memcpy(l->run_hi, hi, nruns * sizeof *hi);
+		l->nruns = nruns;
+		l->labels_in_key = true;
+	}
+	l->stride = l->nruns * FAST_WORDS + 2;
+}
+
+static void lookup_release(struct lookup *l)
+{
+	free(l->slots);
+	free(l->tails);
+	memset(l, 0, sizeof *l);
+}
+
+/* After the general path counted a row in cell: remember its spelling. Out of
+ * memory or past the caps it just does not learn; the general way stays right. */
+static void lookup_learn(struct lookup *l, const struct fair_csv_field *fields, const char *end, size_t cell, int t,
+			 int p)
+{
+	struct span_key k;
+	bool found;
+	size_t nr = l->nruns, nw = nr * FAST_WORDS, tail = 0;
+	if (nr > FAST_RUNS || l->count >= FAST_MAX_KEYS || cell + 1 > SLOT_CELL_MASK)
+		return;
+	for (size_t r = 0; r < nr; r++) {
+		for (size_t c = l->run_lo[r]; c <= l->run_hi[r]; c++)
+			if (fields[c].escaped)
+				return; /* doubled quotes: never a plain record */
+		const struct fair_csv_field *lo = &fields[l->run_lo[r]], *hi = &fields[l->run_hi[r]];
+		k.span[r] = lo->data - lo->quoted;
+		k.len[r] = (size_t)(hi->data + hi->len + hi->quoted - k.span[r]);
+		tail += k.len[r] > FAST_SPAN ? k.len[r] - FAST_SPAN : 0;
+	}
+	if (!span_key_of(&k, end, nr))
+		return;
+	if ((!l->slots || (l->count + 1) * 2 > l->mask + 1) && lookup_grow(l))
+		return;
+	size_t s = span_probe(l, &k, nr, &found);
+	if (found)
+		return;
+	uint32_t off = (uint32_t)l->tails_len;
+	if (tail) {
+		if (l->tails_len + tail > l->tails_cap) {
+			size_t cap = l->tails_cap ? l->tails_cap * 2 : 4096;
+			while (cap < l->tails_len + tail)
+				cap *= 2;
+			char *tails = realloc(l->tails, cap);
+			if (!tails)
+				return;
+			l->tails = tails;
+			l->tails_cap = cap;
+		}
+		for (size_t r = 0; r < nr; r++)
+			if (k.len[r] > FAST_SPAN) {
+				memcpy(l->tails + l->tails_len, k.span[r] + FAST_SPAN, k.len[r] - FAST_SPAN);
+				l->tails_len += k.len[r] - FAST_SPAN;
+			}
+	}
+	uint64_t *e = l->slots + s * l->stride;
+	memcpy(e, k.w, nw * sizeof *e);
+	e[nw] = k.lens;
+	uint32_t low = (uint32_t)(cell + 1);
+	if (l->labels_in_key)
+		low |= (uint32_t)t << SLOT_TRUE_BIT | (uint32_t)p << SLOT_PRED_BIT;
+	e[nw + 1] = low | (uint64_t)off << 32;
+	l->count++;
+}
+
+/* A score spelled D.DDDD (one digit, a point, one to four decimals) as its dense
+ * step, exactly as fair_parse_number would give it; -1 for any other spelling. */
+static inline __attribute__((always_inline)) long dense_step(const char *s, size_t n)
+{
+	static const uint32_t scale[5] = { 10000, 1000, 100, 10, 1 };
+	if (n < 3 || n > 6 || s[1] != '.')
+		return -1;
+	uint32_t k = (uint32_t)(unsigned char)s[0] - '0';
+	if (k > 9)
+		return -1;
+	if (n == 6) {
+		/* Four decimals, the common spelling: checked and summed four bytes at once.
+		 * A byte that is not a digit sets a top bit in one of the three terms. */
+		uint32_t d;
+		memcpy(&d, s + 2, 4);
+		if (((d - 0x30303030u) | (d + 0x46464646u) | d) & 0x80808080u)
+			return -1;
+		d -= 0x30303030u;
+		d = d * 10 + (d >> 8); /* bytes 0 and 2: the two 2-digit halves */
+		k = k * 10000 + (d & 0xff) * 100 + ((d >> 16) & 0xff);
+		return k <= FAIR_DENSE_STEPS ? (long)k : -1;
+	}
+	for (size_t i = 2; i < n; i++) {
+		uint32_t d = (uint32_t)(unsigned char)s[i] - '0';
+		if (d > 9)
+			return -1;
+		k = k * 10 + d;
+	}
+	k *= scale[n - 2];
+	return k <= FAIR_DENSE_STEPS ? (long)k : -1;
+}
+
+/* ---- the chunk scan ---- */
+
+struct scan_state {
+	struct fair_csv reader;
+	const struct fair_scan_config *cfg;
+	struct fair_chunk *c;
+	struct lookup lookup;
+	const char *last_progress;
+	uint64_t last_line; /* of the last row counted */
+	bool crlf;          /* the first record read the general way ended in CRLF */
+	bool crlf_known;
+	char key[KEY_MAX];
+	/* Dense counters are hit at random in a few MiB: each is prefetched when its
+	 * row is read and incremented PENDING rows later, when it is in cache. The
+	 * ring starts full of pointers to `scratch`, so it is always full and a new
+	 * counter always pushes out an old one: no count to keep. */
+	uint32_t *pending[PENDING];
+	size_t next_pending;
+	uint32_t scratch;
+};
+
+static void pending_init(struct scan_state *st)
+{
+	for (size_t k = 0; k < PENDING; k++)
+		st->pending[k] = &st->scratch;
+	st->next_pending = 0;
+	st->scratch = 0;
+}
+
+/* Counts one more row at a dense counter, PENDING rows from now. */
+static inline __attribute__((always_inline)) int dense_later(struct scan_state *st, uint32_t *slot)
+{
+	__builtin_prefetch(slot, 1);
+	uint32_t *due = st->pending[st->next_pending];
+	if (*due == UINT32_MAX && due != &st->scratch)
+		return FAIR_FAIL_OVERFLOW;
+	++*due;
+	st->pending[st->next_pending] = slot;
+	st->next_pending = (st->next_pending + 1) % PENDING;
+	return 0;
+}
+
+/* The counts still in the ring, at the end of a scan. */
+static int pending_flush(struct scan_state *st)
+{
+	int rc = 0;
+	for (size_t k = 0; k < PENDING; k++) {
+		uint32_t *due = st->pending[k];
+		if (due != &st->scratch && !rc)
+			rc = slot_add(due, 1);
+		st->pending[k] = &st->scratch;
+	}
+	return rc;
+}
+
+static void progress(struct scan_state *st, const char *reached)
+{
+	if ((size_t)(reached - st->last_progress) >= PROGRESS_BYTES && st->cfg->progress) {
+		st->cfg->progress(st->cfg->progress_ctx, reached);
+		st->last_progress = reached;
+	}
+}
+
+/*
+ * The general way for one row: every check in order (the first problem is the one
+ * reported), the key built and its cell found or created. 0 to go on, -1 to stop
+ * (c->status set).
+ */
+static int row_general(struct scan_state *st, const struct fair_csv_field *fields, size_t count, uint64_t line)
+{
+	const struct fair_scan_config *cfg = st->cfg;
+	struct fair_chunk *c = st->c;
+	int rc;
+	if (count != cfg->columns)
+		return bad_row(cfg, c, FAIR_BAD_RAGGED, line, (size_t)-1, count, NULL);
+	const struct fair_csv_field *ft = &fields[cfg->y_true], *fp = &fields[cfg->y_pred];
+	int t = label_of(cfg, ft), p;
+	if (t < 0)
+		return bad_row(cfg, c, ft->len ? FAIR_BAD_LABEL : FAIR_BAD_MISSING, line, cfg->y_true, 0, ft);
+	p = label_of(cfg, fp);
+	if (p < 0)
+		return bad_row(cfg, c, fp->len ? FAIR_BAD_LABEL : FAIR_BAD_MISSING, line, cfg->y_pred, 0, fp);
+	double score = 0;
+	long dense = -1;
+	if (cfg->has_score) {
+		const struct fair_csv_field *fs = &fields[cfg->score];
+		if (!fs->len || fs->escaped || fair_parse_number(fs->data, fs->len, &score, &dense))
+			return bad_row(cfg, c, fs->len ? FAIR_BAD_SCORE : FAIR_BAD_MISSING, line, cfg->score, 0, fs);
+		if (cfg->score_digits >= 0 && round_score(cfg, &score, &dense))
+			return bad_row(cfg, c, FAIR_BAD_SCORE, line, cfg->score, 0, fs);
+		if (score == 0)
+			score = 0; /* -0.0 and 0.0 are one score */
+	}
+	size_t klen = 0;
+	char *key = st->key;
+	for (size_t i = 0; i < cfg->nsensitive; i++) {
+		const struct fair_csv_field *fg = &fields[cfg->sensitive[i]];
+		size_t n = fg->len;
+		if (!n || n > FAIR_VALUE_MAX)
+			return bad_row(cfg, c, n ? FAIR_BAD_TEXT : FAIR_BAD_MISSING, line, cfg->sensitive[i], 0, fg);
+		if (fg->escaped)
+			n = fair_csv_unescape(fg, key + klen + 2, FAIR_VALUE_MAX);
+		else
+			memcpy(key + klen + 2, fg->data, n);
+		key[klen] = (char)(n & 0xff);
+		key[klen + 1] = (char)(n >> 8);
+		klen += 2 + n;
+	}
+	size_t cell, bad_value = 0;
+	rc = cell_find(&c->table, cfg, key, klen, hash_bytes(key, klen), true, &bad_value, &cell);
+	if (rc == FAIR_BAD_TEXT) {
+		size_t col = cfg->sensitive[bad_value];
+		return bad_row(cfg, c, FAIR_BAD_TEXT, line, col, 0, &fields[col]);
+	}
+	if (rc)
+		return fail(c, rc, line);
+	c->table.cells[cell].n[t * 2 + p]++;
+	if (cfg->has_score) {
+		uint32_t *slot = NULL;
+		rc = dense >= 0 ? dense_slot(&c->table, cell, dense, t, &slot) : 0;
+		if (!rc)
+			rc = slot ? dense_later(st, slot) : score_add(&c->table, cfg, cell, score, t, 1);
+		if (rc)
+			return fail(c, rc, line);
+	}
+	lookup_learn(&st->lookup, fields, c->end, cell, t, p);
+	return 0;
+}
+
+/* Why a run of plain rows stopped (or -1: a failure, c->status set). */
+enum { PLAIN_UNINDEXED = 0, PLAIN_MISS = 1 };
+
+/*
+ * The fast way, for as many rows as it can: while the next record is plain and
+ * indexed with the right number of fields (fair_csv_peek's conditions, checked
+ * here on cursors kept in registers), its labels are one of the two, its score a
+ * dense D.DDDD spelling and its group one seen before, count it and go on. n, the
+ * number of sensitive columns, is a constant where this is inlined. Stops at
+ * `stop` or at the first record it cannot count: PLAIN_MISS when that record is
+ * plain (the general way will count it), PLAIN_UNINDEXED otherwise.
+ */
+static inline __attribute__((always_inline)) int scan_plain_n(struct scan_state *st, const char *stop, size_t n,
+							      bool labels_in_key)
+{
+	const struct fair_scan_config *cfg = st->cfg;
+	struct fair_chunk *c = st->c;
+	struct fair_csv *r = &st->reader;
+	const struct lookup *l = &st->lookup;
+	struct fair_table *table = &c->table;
+	/* Everything the loop reads from the configuration, in locals: stores to the
+	 * counters could otherwise alias it and force reloads. */
+	const size_t columns = cfg->columns, last = columns - 1, yt = cfg->y_true, yp = cfg->y_pred, sc = cfg->score;
+	const bool has_score = cfg->has_score, one_byte = l->one_byte_labels, rounding = cfg->score_digits >= 0;
+	size_t run_lo[FAST_RUNS], run_hi[FAST_RUNS];
+	const unsigned char positive = (unsigned char)cfg->positive[0], negative = (unsigned char)cfg->negative[0];
+	const char *p = r->p, *const base = r->base, *const end = c->end;
+	const uint32_t *const sep = r->sep, *const lfs = r->lf;
+	uint32_t si = r->sep_next, li = r->lf_next;
+	const uint32_t nlf = r->nlf, nsep = r->nsep, odd = r->odd[r->odd_next];
+	uint64_t done = 0;
+	int rc = PLAIN_UNINDEXED;
+
+	/* Masks, all ones for the column that is the last one: only it loses a CR. */
+	const uint32_t yt_last = -(uint32_t)(yt == last), yp_last = -(uint32_t)(yp == last);
+	const uint32_t sc_last = -(uint32_t)(has_score && sc == last);
+	uint32_t run_last[FAST_RUNS];
+	bool uses_crlf = yt_last | yp_last | sc_last;
+	for (size_t j = 0; j < n; j++) {
+		run_lo[j] = l->run_lo[j];
+		run_hi[j] = l->run_hi[j];
+		run_last[j] = -(uint32_t)(run_hi[j] == last);
+		uses_crlf |= run_last[j] != 0;
+	}
+	uses_crlf &= st->crlf;
+	if (!base || p != r->at || !l->slots)
+		return PLAIN_UNINDEXED;
+	while (p < stop && li < nlf) {
+		const uint32_t lf = lfs[li];
+		if (odd <= lf || si + columns > nsep || sep[si + columns - 1] != lf)
+			break;
+		/* Raw fields: [e[i - 1] + 1, e[i]), e[-1] being the byte before the record;
+		 * less the CR of a CRLF for the last one. A quoted label or score is no
+		 * fast spelling: the general way reads it. */
+		const uint32_t *e = sep + si;
+		/* 1 when the record ends in CRLF, which matters only to the last column, and
+		 * is only looked for in files that do (st->crlf). Elsewhere a CRLF record
+		 * shows its CR in the last field, which then matches no fast spelling: the
+		 * general way reads it. */
+		const uint32_t crlf = uses_crlf && lf > e[(ptrdiff_t)last - 1] + 1 && base[lf - 1] == '\r';
+#define RAW_START(i) (e[(ptrdiff_t)(i) - 1] + 1)
+#define RAW_LEN(i, is_last) (e[i] - RAW_START(i) - (crlf & (is_last)))
+		int t = 0, q = 0;
+		bool ok = true;
+		if (labels_in_key) {
+			/* The slot will tell. */
+		} else if (one_byte) {
+			const char *ts = base + RAW_START(yt), *ps = base + RAW_START(yp);
+			const uint32_t tlen = RAW_LEN(yt, yt_last), plen = RAW_LEN(yp, yp_last);
+			/* Branch-free: the labels are as random as the data. */
+			unsigned char a = (unsigned char)ts[0], b = (unsigned char)ps[0];
+			t = a == positive;
+			q = b == positive;
+			ok = (tlen == 1) & (plen == 1) & (t | (a == negative)) & (q | (b == negative));
+		} else {
+			const char *ts = base + RAW_START(yt), *ps = base + RAW_START(yp);
+			const uint32_t tlen = RAW_LEN(yt, yt_last), plen = RAW_LEN(yp, yp_last);
+			struct fair_csv_field ft = { ts, tlen, false, false }, fp = { ps, plen, false, false };
+			t = label_of(cfg, &ft);
+			q = label_of(cfg, &fp);
+			ok = (t | q) >= 0;
+		}
+		long dense = 0;
+		if (has_score) {
+			dense = dense_step(base + RAW_START(sc), RAW_LEN(sc, sc_last));
+			ok &= dense >= 0;
+		}
+		/* The group: the raw spans of the runs of sensitive columns. */
+		struct span_key k;
+#pragma GCC unroll 4
+		for (size_t j = 0; j < n; j++) {
+			k.span[j] = base + RAW_START(run_lo[j]);
+			k.len[j] = e[run_hi[j]] - RAW_START(run_lo[j]) - (crlf & run_last[j]);
+		}
+#undef RAW_START
+#undef RAW_LEN
+		bool found = false;
+		size_t slot_at = 0;
+		if (ok && span_key_of(&k, end, n))
+			slot_at = span_probe(l, &k, n, &found);
+		if (!found) {
+			rc = PLAIN_MISS;
+			break;
+		}
+		const uint32_t word = (uint32_t)l->slots[slot_at * l->stride + n * FAST_WORDS + 1];
+		long cell = (long)(word & SLOT_CELL_MASK) - 1;
+		if (labels_in_key) {
+			t = (int)(word >> SLOT_TRUE_BIT & 1);
+			q = (int)(word >> SLOT_PRED_BIT & 1);
+		}
+		struct fair_cell *fc = &table->cells[cell];
+		if (has_score) {
+			uint32_t *slot = fc->dense ? &fc->dense[dense * 2 + t] : NULL;
+			int err = 0;
+			if (rounding || !slot) {
+				/* k / 10^4 is the double fair_parse_number gives for the spelling
+				 * (the same rational, correctly rounded once). */
+				double score = (double)dense / FAIR_DENSE_STEPS;
+				if (rounding && round_score(cfg, &score, &dense)) {
+					rc = PLAIN_MISS;
+					break;
+				}
+				if (score == 0)
+					score = 0; /* -0.0 and 0.0 are one score */
+				slot = NULL;
+				if (dense >= 0)
+					err = dense_slot(table, (size_t)cell, dense, t, &slot);
+				/* No dense step, or no dense array left for this cell: hashed. */
+				if (!err && !slot)
+					err = score_add(table, cfg, (size_t)cell, score, t, 1);
+			}
+			if (!err && slot)
+				err = dense_later(st, slot);
+			if (err) {
+				fail(c, err, r->line + done);
+				rc = -1;
+				break;
+			}
+		}
+		fc->n[t * 2 + q]++;
+		p = base + lf + 1;
+		si += (uint32_t)columns;
+		li++;
+		done++;
+	}
+	r->p = r->at = p;
+	r->sep_next = si;
+	r->lf_next = li;
+	r->line += done;
+	c->rows += done;
+	if (done)
+		st->last_line = r->line - 1;
+	progress(st, p);
+	return rc;
+}
+
+static int scan_plain(struct scan_state *st, const char *stop)
+{
+	const bool lk = st->lookup.labels_in_key;
+	switch (st->lookup.nruns) {
+	case 1: return lk ? scan_plain_n(st, stop, 1, true) : scan_plain_n(st, stop, 1, false);
+	case 2: return lk ? scan_plain_n(st, stop, 2, true) : scan_plain_n(st, stop, 2, false);
+	case 3: return lk ? scan_plain_n(st, stop, 3, true) : scan_plain_n(st, stop, 3, false);
+	case 4: return lk ? scan_plain_n(st, stop, 4, true) : scan_plain_n(st, stop, 4, false);
+	default: return PLAIN_UNINDEXED;
+	}
+}
+
 int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c)
 {
-	struct fair_csv r;
+	struct fair_csv *r;
 	struct fair_csv_field *fields = NULL;
 	struct fair_csv_error cerr;
-	char key[KEY_MAX];
-	const char *last_progress = c->begin;
-	/* Dense counters are hit at random in a few MiB: each is prefetched when its
-	 * row is read and incremented PENDING rows later, when it is in cache. */
-	uint32_t *pending[PENDING];
-	size_t npending = 0, next_pending = 0;
+	struct scan_state *st = NULL;
 	size_t count;
-	uint64_t line;
+	uint64_t line = 0;
 	int rc;
 
-	fair_csv_init(&r, c->begin, (size_t)(c->end - c->begin), false);
 	fields = malloc(cfg->columns * sizeof *fields);
-	if (!fields)
+	st = malloc(sizeof *st);
+	if (!fields || !st) {
+		free(fields);
+		free(st);
 		return fail(c, FAIR_FAIL_NOMEM, 0);
-	while (r.p < c->stop) {
-		rc = fair_csv_next(&r, fields, cfg->columns, &count, &line, &cerr);
+	}
+	r = &st->reader;
+	fair_csv_init(r, c->begin, (size_t)(c->end - c->begin), false);
+	st->cfg = cfg;
+	st->c = c;
+	st->last_progress = c->begin;
+	pending_init(st);
+	st->last_line = 0;
+	st->crlf = st->crlf_known = false;
+	lookup_init(&st->lookup, cfg);
+	while (r->p < c->stop) {
+		if (!cfg->general_only) {
+			rc = scan_plain(st, c->stop);
+			if (rc < 0)
+				goto out;
+			if (r->p >= c->stop)
+				break;
+			/* Out of index: index what follows and go on the fast way. */
+			if (rc == PLAIN_UNINDEXED && fair_csv_prepare(r))
+				continue;
+		}
+		/* One record the general way. */
+		rc = fair_csv_next(r, fields, cfg->columns, &count, &line, &cerr);
 		if (rc == FAIR_CSV_END)
 			break;
 		if (rc == FAIR_CSV_BROKEN) {
@@ -513,117 +1198,22 @@ int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c)
 			goto out;
 		}
 		c->rows++;
-		if ((size_t)(r.p - last_progress) >= PROGRESS_BYTES && cfg->progress) {
-			cfg->progress(cfg->progress_ctx, r.p);
-			last_progress = r.p;
+		st->last_line = line;
+		if (!st->crlf_known && r->p > c->begin + 1 && r->p[-1] == '\n') {
+			st->crlf = r->p[-2] == '\r';
+			st->crlf_known = true;
 		}
-		if (count != cfg->columns) {
-			if (bad_row(cfg, c, FAIR_BAD_RAGGED, line, (size_t)-1, count, NULL))
-				goto out;
-			continue;
-		}
-		const struct fair_csv_field *ft = &fields[cfg->y_true], *fp = &fields[cfg->y_pred];
-		int t = label_of(cfg, ft), p;
-		if (t < 0) {
-			if (bad_row(cfg, c, ft->len ? FAIR_BAD_LABEL : FAIR_BAD_MISSING, line, cfg->y_true, 0, ft))
-				goto out;
-			continue;
-		}
-		p = label_of(cfg, fp);
-		if (p < 0) {
-			if (bad_row(cfg, c, fp->len ? FAIR_BAD_LABEL : FAIR_BAD_MISSING, line, cfg->y_pred, 0, fp))
-				goto out;
-			continue;
-		}
-		double score = 0;
-		long dense = -1;
-		if (cfg->has_score) {
-			const struct fair_csv_field *fs = &fields[cfg->score];
-			if (!fs->len || fs->escaped || fair_parse_number(fs->data, fs->len, &score, &dense)) {
-				if (bad_row(cfg, c, fs->len ? FAIR_BAD_SCORE : FAIR_BAD_MISSING, line, cfg->score, 0, fs))
-					goto out;
-				continue;
-			}
-			if (cfg->score_digits >= 0) {
-				/* Scores become k / 10^D; with D <= 4 and 0 <= k <= 10^D they are
-				 * also the dense step k * 10^(4 - D). */
-				double k = nearbyint(score * pow10_exact[cfg->score_digits]);
-				if (!isfinite(k)) {
-					if (bad_row(cfg, c, FAIR_BAD_SCORE, line, cfg->score, 0, fs))
-						goto out;
-					continue;
-				}
-				score = k / pow10_exact[cfg->score_digits];
-				dense = -1;
-				if (cfg->score_digits <= 4 && k >= 0 && k <= pow10_exact[cfg->score_digits])
-					dense = (long)k * (long)pow10_exact[4 - cfg->score_digits];
-			}
-			if (score == 0)
-				score = 0; /* -0.0 and 0.0 are one score */
-		}
-		size_t klen = 0;
-		bool bad = false;
-		for (size_t i = 0; i < cfg->nsensitive; i++) {
-			const struct fair_csv_field *fg = &fields[cfg->sensitive[i]];
-			size_t n = fg->len;
-			if (!n || n > FAIR_VALUE_MAX) {
-				bad = true;
-				if (bad_row(cfg, c, n ? FAIR_BAD_TEXT : FAIR_BAD_MISSING, line, cfg->sensitive[i], 0, fg))
-					goto out;
-				break;
-			}
-			if (fg->escaped)
-				n = fair_csv_unescape(fg, key + klen + 2, FAIR_VALUE_MAX);
-			else
-				memcpy(key + klen + 2, fg->data, n);
-			key[klen] = (char)(n & 0xff);
-			key[klen + 1] = (char)(n >> 8);
-			klen += 2 + n;
-		}
-		if (bad)
-			continue;
-		size_t cell, bad_value = 0;
-		rc = cell_find(&c->table, cfg, key, klen, hash_bytes(key, klen), true, &bad_value, &cell);
-		if (rc == FAIR_BAD_TEXT) {
-			size_t col = cfg->sensitive[bad_value];
-			if (bad_row(cfg, c, FAIR_BAD_TEXT, line, col, 0, &fields[col]))
-				goto out;
-			continue;
-		}
-		if (rc) {
-			fail(c, rc, line);
+		progress(st, r->p);
+		if (row_general(st, fields, count, line) < 0)
 			goto out;
-		}
-		c->table.cells[cell].n[t * 2 + p]++;
-		if (cfg->has_score) {
-			uint32_t *slot = NULL;
-			rc = dense >= 0 ? dense_slot(&c->table, cell, dense, t, &slot) : 0;
-			if (!rc && slot) {
-				__builtin_prefetch(slot, 1);
-				if (npending == PENDING && (rc = slot_add(pending[next_pending], 1)) == 0)
-					npending--;
-				if (!rc) {
-					pending[next_pending] = slot;
-					next_pending = (next_pending + 1) % PENDING;
-					npending++;
-				}
-			} else if (!rc) {
-				rc = score_add(&c->table, cfg, cell, score, t, 1);
-			}
-			if (rc) {
-				fail(c, rc, line);
-				goto out;
-			}
-		}
 	}
 out:
-	for (size_t k = 0; k < npending; k++) {
-		size_t at = (next_pending + PENDING - npending + k) % PENDING;
-		if (!c->status && (rc = slot_add(pending[at], 1)))
-			fail(c, rc, line);
-	}
-	c->next = r.p < c->end ? r.p : c->end;
-	c->lines = r.line - 1;
+	if ((rc = pending_flush(st)) && !c->status)
+		fail(c, rc, st->last_line);
+	c->next = r->p < c->end ? r->p : c->end;
+	c->lines = r->line - 1;
+	lookup_release(&st->lookup);
+	free(st);
 	free(fields);
 	return c->status;
 }

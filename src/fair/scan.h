@@ -75,6 +75,7 @@ struct fair_scan_config {
 	bool skip_bad_rows;
 	int score_digits; /* < 0: exact scores; else scores rounded to this many decimals */
 	size_t max_cells, max_scores;
+	bool general_only; /* tests: every row the general way, the fast path's reference */
 	/* Called now and then with the position reached; may be NULL. */
 	void (*progress)(void *ctx, const char *reached);
 	void *progress_ctx;

@@ -4,14 +4,20 @@
  *   make build/fuzz/fuzz_csv && build/fuzz/fuzz_csv -max_total_time=25 tests/fuzz/corpus
  *
  * For any input: the reader never reads outside it, every field lies inside it,
- * line numbers only grow; and scanning the records after the first line in 2 to 5
- * chunks, split where fair_scan_split guesses, gives exactly what one sequential
- * scan gives (rows, bad-row counts, lines, status, failure line and every cell's
- * counts). A difference aborts, which libFuzzer reports with the input.
+ * line numbers only grow; the structural reader (fair_csv_next, at each classifier
+ * level) gives exactly what the byte-wise reference gives, also when calls of the
+ * two are mixed on one reader; the scan's row fast path counts exactly what the
+ * general way counts (config.general_only), for several layouts of the columns;
+ * and scanning the records after the first line in 2 to 5 chunks, split where
+ * fair_scan_split guesses, gives exactly what one sequential scan gives (rows,
+ * bad-row counts and examples, lines, status, failure line and column, every
+ * cell's confusion counts and score counts). A difference aborts, which libFuzzer
+ * reports with the input.
  */
 #include "fair/csv.h"
 #include "fair/scan.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +46,46 @@ static void read_all(const char *data, size_t size)
 	}
 }
 
+static bool same_field(const struct fair_csv_field *a, const struct fair_csv_field *b)
+{
+	return a->data == b->data && a->len == b->len && a->quoted == b->quoted && a->escaped == b->escaped;
+}
+
+/*
+ * The differential check: the structural reader (at every classifier level this CPU
+ * has) against the byte-wise reference, record by record: result, field count,
+ * every field's span and flags, the record's line, the error, and the position and
+ * line after it. With mix, some records are read by the reference on the same
+ * reader, as fair_csv_next itself does for odd records.
+ */
+static void differential(const char *data, size_t size, bool bom, int simd, uint32_t mix)
+{
+	struct fair_csv fast, ref;
+	fair_csv_init(&fast, data, size, bom);
+	fair_csv_init(&ref, data, size, bom);
+	if (simd > fast.simd)
+		return; /* not on this CPU */
+	fast.simd = simd;
+	for (unsigned k = 0;; k++) {
+		struct fair_csv_field ff[5], rf[5];
+		struct fair_csv_error fe = { 0, 0, NULL }, re = { 0, 0, NULL };
+		size_t fc = 0, rc_count = 0;
+		uint64_t fl = 0, rl = 0;
+		int frc = (mix >> (k % 32)) & 1 ? fair_csv_next_bytewise(&fast, ff, 5, &fc, &fl, &fe)
+						: fair_csv_next(&fast, ff, 5, &fc, &fl, &fe);
+		int rrc = fair_csv_next_bytewise(&ref, rf, 5, &rc_count, &rl, &re);
+		if (frc != rrc || fc != rc_count || fl != rl || fast.p != ref.p || fast.line != ref.line)
+			abort();
+		if (frc == FAIR_CSV_BROKEN && (fe.line != re.line || fe.column != re.column || fe.what != re.what))
+			abort();
+		for (size_t i = 0; frc == FAIR_CSV_RECORD && i < fc && i < 5; i++)
+			if (!same_field(&ff[i], &rf[i]))
+				abort();
+		if (frc != FAIR_CSV_RECORD)
+			break;
+	}
+}
+
 static const struct fair_cell *find(const struct fair_table *t, const struct fair_cell *c, const char *keys)
 {
 	for (size_t i = 0; i < t->ncells; i++)
@@ -48,62 +94,138 @@ static const struct fair_cell *find(const struct fair_table *t, const struct fai
 	return NULL;
 }
 
+/* An order-free digest of a cell's score counts, dense or hashed alike: the same
+ * scores with the same counts give the same digest wherever they are kept. */
+static uint64_t score_digest(const struct fair_table *t, const struct fair_cell *c)
+{
+	uint64_t d = 0;
+	size_t cell = (size_t)(c - t->cells);
+	for (long k = 0; c->dense && k <= FAIR_DENSE_STEPS; k++)
+		for (int y = 0; y < 2; y++) {
+			double s = (double)k / FAIR_DENSE_STEPS;
+			uint64_t bits;
+			memcpy(&bits, &s, sizeof bits);
+			d += c->dense[k * 2 + y] * ((bits ^ (uint64_t)y) * 0x9E3779B97F4A7C15ULL | 1);
+		}
+	for (size_t i = 0; t->scores && i <= t->score_mask; i++) {
+		const struct fair_score *e = &t->scores[i];
+		if (e->cell != cell + 1)
+			continue;
+		for (int y = 0; y < 2; y++) {
+			uint64_t bits;
+			memcpy(&bits, &e->score, sizeof bits);
+			d += e->count[y] * ((bits ^ (uint64_t)y) * 0x9E3779B97F4A7C15ULL | 1);
+		}
+	}
+	return d;
+}
+
+/* Two joined scans of the same records agree in everything a report shows. */
+static void same_scan(const struct fair_chunk *a, const struct fair_chunk *b)
+{
+	if (a->status != b->status)
+		abort();
+	if (a->status) {
+		if (a->failure.kind != b->failure.kind || a->failure.line != b->failure.line ||
+		    a->failure.column != b->failure.column)
+			abort();
+		return;
+	}
+	if (a->rows != b->rows || a->lines != b->lines || memcmp(a->bad, b->bad, sizeof a->bad) ||
+	    a->nexamples != b->nexamples || a->table.ncells != b->table.ncells)
+		abort();
+	for (size_t k = 0; k < a->nexamples; k++)
+		if (a->examples[k].line != b->examples[k].line || a->examples[k].kind != b->examples[k].kind ||
+		    a->examples[k].column != b->examples[k].column)
+			abort();
+	for (size_t i = 0; i < a->table.ncells; i++) {
+		const struct fair_cell *c = find(&b->table, &a->table.cells[i], a->table.keys);
+		if (!c || memcmp(c->n, a->table.cells[i].n, sizeof c->n) ||
+		    score_digest(&b->table, c) != score_digest(&a->table, &a->table.cells[i]))
+			abort();
+	}
+}
+
+/*
+ * The scan's configuration from the first input byte: with or without a score,
+ * skipping bad rows or not, rounded scores or not, one of five layouts of the
+ * columns (one group; two side by side; two apart; three side by side, named out
+ * of order; labels away from the group), labels 1/0 or yes/no.
+ */
+static void configure(struct fair_scan_config *cfg, uint8_t b)
+{
+	static const struct {
+		size_t columns, y_true, y_pred, nsensitive, sensitive[3];
+	} layouts[5] = {
+		{ 3, 1, 2, 1, { 0 } },
+		{ 4, 2, 3, 2, { 0, 1 } },
+		{ 4, 1, 3, 2, { 0, 2 } },
+		{ 5, 0, 1, 3, { 4, 2, 3 } },
+		{ 5, 0, 4, 1, { 2 } }, /* labels away from the group */
+	};
+	const int layout = ((b >> 3) & 7) % 5;
+	memset(cfg, 0, sizeof *cfg);
+	cfg->has_score = b & 1;
+	cfg->columns = layouts[layout].columns + cfg->has_score;
+	cfg->score = layouts[layout].columns;
+	cfg->y_true = layouts[layout].y_true;
+	cfg->y_pred = layouts[layout].y_pred;
+	cfg->nsensitive = layouts[layout].nsensitive;
+	memcpy(cfg->sensitive, layouts[layout].sensitive, sizeof layouts[layout].sensitive);
+	if (b & 64) {
+		memcpy(cfg->positive, "yes", 4);
+		memcpy(cfg->negative, "no", 3);
+	} else {
+		memcpy(cfg->positive, "1", 2);
+		memcpy(cfg->negative, "0", 2);
+	}
+	cfg->positive_len = strlen(cfg->positive);
+	cfg->negative_len = strlen(cfg->negative);
+	cfg->skip_bad_rows = (b & 2) != 0;
+	cfg->score_digits = (b & 4) ? 2 : -1;
+	cfg->max_cells = 50;
+	cfg->max_scores = 50;
+}
+
+static void scan_whole(const struct fair_scan_config *cfg, const char *begin, const char *end, struct fair_chunk *c)
+{
+	fair_chunk_init(c, begin, end, end);
+	fair_scan_chunk(cfg, c);
+	fair_scan_join(cfg, c, 1, 2);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
 {
 	const char *data = (const char *)bytes;
 	read_all(data, size);
+	for (int simd = FAIR_CSV_PORTABLE; simd <= FAIR_CSV_AVX2; simd++) {
+		differential(data, size, true, simd, 0);
+		differential(data, size, false, simd, size >= 4 ? (uint32_t)bytes[size - 1] * 0x01010101u : 0);
+	}
 	if (size < 2)
 		return 0;
-	struct fair_scan_config cfg;
-	memset(&cfg, 0, sizeof cfg);
-	cfg.columns = 3 + (bytes[0] & 1); /* with or without a score column */
-	cfg.y_true = 1;
-	cfg.y_pred = 2;
-	cfg.has_score = cfg.columns == 4;
-	cfg.score = 3;
-	cfg.sensitive[0] = 0;
-	cfg.nsensitive = 1;
-	memcpy(cfg.positive, "1", 2);
-	memcpy(cfg.negative, "0", 2);
-	cfg.positive_len = cfg.negative_len = 1;
-	cfg.skip_bad_rows = (bytes[0] & 2) != 0;
-	cfg.score_digits = (bytes[0] & 4) ? 2 : -1;
-	cfg.max_cells = 50;
-	cfg.max_scores = 50;
+	struct fair_scan_config cfg, general;
+	configure(&cfg, bytes[0]);
+	general = cfg;
+	general.general_only = true;
 	size_t n = 2 + (bytes[1] % 4);
 	const char *end = data + size;
 	const char *lf = memchr(data, '\n', size);
 	const char *begin = lf ? lf + 1 : end;
 
-	struct fair_chunk seq, chunks[5];
-	fair_chunk_init(&seq, begin, end, end);
-	fair_scan_chunk(&cfg, &seq);
-	fair_scan_join(&cfg, &seq, 1, 2);
+	/* The row fast path against the general way, then chunks against one scan. */
+	struct fair_chunk seq, ref, chunks[5];
+	scan_whole(&cfg, begin, end, &seq);
+	scan_whole(&general, begin, end, &ref);
+	same_scan(&ref, &seq);
 	for (size_t i = 0; i < n; i++) {
 		fair_chunk_init(&chunks[i], fair_scan_split(begin, end, i, n), fair_scan_split(begin, end, i + 1, n), end);
 		fair_scan_chunk(&cfg, &chunks[i]);
 	}
 	fair_scan_join(&cfg, chunks, n, 2);
-	struct fair_chunk *par = &chunks[0];
-	if (par->status != seq.status)
-		abort();
-	if (seq.status) {
-		if (par->failure.kind != seq.failure.kind || par->failure.line != seq.failure.line)
-			abort();
-	} else {
-		if (par->rows != seq.rows || par->lines != seq.lines || memcmp(par->bad, seq.bad, sizeof seq.bad) ||
-		    par->nexamples != seq.nexamples || par->table.ncells != seq.table.ncells)
-			abort();
-		for (size_t k = 0; k < seq.nexamples; k++)
-			if (par->examples[k].line != seq.examples[k].line || par->examples[k].kind != seq.examples[k].kind)
-				abort();
-		for (size_t i = 0; i < seq.table.ncells; i++) {
-			const struct fair_cell *c = find(&par->table, &seq.table.cells[i], seq.table.keys);
-			if (!c || memcmp(c->n, seq.table.cells[i].n, sizeof c->n))
-				abort();
-		}
-	}
-	fair_chunk_release(par);
+	same_scan(&seq, &chunks[0]);
+	fair_chunk_release(&chunks[0]);
+	fair_chunk_release(&ref);
 	fair_chunk_release(&seq);
 	return 0;
 }

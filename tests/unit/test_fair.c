@@ -4,7 +4,10 @@
  *
  * Covers the CSV reader (quotes with commas, quotes and newlines; CRLF; BOM; empty
  * fields; a last line without newline; a 1-column file; every kind of broken quoting
- * with its line and column), the scan (cells, bad rows skipped or fatal, the exact
+ * with its line and column; the structural reader against the byte-wise one at every
+ * classifier level, with records shifted across 16-, 32- and 64-byte block edges
+ * and past the index's batch limits; fair_csv_peek), the scan (cells, bad rows
+ * skipped or fatal, the row fast path against the general way, the exact
  * join of chunks whose guessed start falls inside a quoted newline, for 1 to 8
  * chunks at every possible split), the metrics (rates, undefined as NaN, Fairlearn
  * disparities, AUC with ties, the Poisson sampler's mean), thresholds, and the use
@@ -126,6 +129,196 @@ static void test_csv_broken_quoting(void **state)
 		assert_non_null(x.err.what);
 		assert_int_equal(next_rec(&r).rc, FAIR_CSV_END); /* stops after an error */
 	}
+}
+
+/*
+ * The structural reader against the byte-wise reference, record by record, at every
+ * classifier level this CPU has: fields (span and flags), counts, lines, errors and
+ * the position after each record.
+ */
+static void assert_readers_agree(const char *in, size_t len, bool bom)
+{
+	for (int simd = FAIR_CSV_PORTABLE; simd <= FAIR_CSV_AVX2; simd++) {
+		static struct fair_csv fast, ref; /* 14 KB each: not on the stack */
+		fair_csv_init(&fast, in, len, bom);
+		fair_csv_init(&ref, in, len, bom);
+		if (simd > fast.simd)
+			break;
+		fast.simd = simd;
+		for (;;) {
+			struct rec a, b;
+			memset(&a, 0, sizeof a);
+			memset(&b, 0, sizeof b);
+			a.rc = fair_csv_next(&fast, a.f, 8, &a.count, &a.line, &a.err);
+			b.rc = fair_csv_next_bytewise(&ref, b.f, 8, &b.count, &b.line, &b.err);
+			assert_int_equal(a.rc, b.rc);
+			assert_int_equal(a.count, b.count);
+			assert_int_equal(a.line, b.line);
+			assert_ptr_equal(fast.p, ref.p);
+			assert_int_equal(fast.line, ref.line);
+			if (a.rc == FAIR_CSV_BROKEN) {
+				assert_int_equal(a.err.line, b.err.line);
+				assert_int_equal(a.err.column, b.err.column);
+				assert_ptr_equal(a.err.what, b.err.what);
+			}
+			if (a.rc != FAIR_CSV_RECORD)
+				break;
+			for (size_t i = 0; i < a.count && i < 8; i++) {
+				assert_ptr_equal(a.f[i].data, b.f[i].data);
+				assert_int_equal(a.f[i].len, b.f[i].len);
+				assert_int_equal(a.f[i].quoted, b.f[i].quoted);
+				assert_int_equal(a.f[i].escaped, b.f[i].escaped);
+			}
+		}
+	}
+}
+
+/* Records that end, quote or carry a CR exactly at, just before and just after the
+ * edges of the reader's 16-, 32- and 64-byte blocks: each probe is shifted through
+ * 130 offsets by a filler record in front of it. */
+static void test_csv_window_edges(void **state)
+{
+	(void)state;
+	static const char *const probes[] = {
+		"\"a,b\",c\r\n",            /* quoted comma, CRLF */
+		"x,\"y\"\"z\",w\n",         /* doubled quote: read byte-wise */
+		"\"q\"\r\n",                /* one quoted column, CRLF */
+		"a\rb,c\r\r\n",             /* lone CRs are data, the last one before CRLF too */
+		"\"multi\nline\",x\n",      /* quoted newline: read byte-wise */
+		",,\n",                     /* empty fields */
+		"\"\",\"\"\n",              /* empty quoted fields */
+		"solo\n",                   /* 1-column record */
+		"\n",                       /* empty line: one empty field */
+		"end,\"of\",input",         /* last line without newline */
+		"\"open,never closed\n\n",  /* broken: never closed */
+		"a\"b,c\n",                 /* broken: quote inside an unquoted field */
+		"\"a\"b,c\n",               /* broken: text after the closing quote */
+		"\"crlf\"\r",               /* a CR after the closing quote at the end */
+	};
+	char buf[512];
+	for (size_t k = 0; k < sizeof probes / sizeof probes[0]; k++)
+		for (size_t off = 0; off < 130; off++) {
+			size_t len = 0;
+			/* A filler record of off + 1 bytes puts the probe at offset off + 1. */
+			memset(buf, 'f', off);
+			buf[off] = '\n';
+			len = off + 1;
+			size_t plen = strlen(probes[k]);
+			memcpy(buf + len, probes[k], plen);
+			len += plen;
+			/* And once more with a plain record after it, to read on. */
+			assert_readers_agree(buf, len, false);
+			memcpy(buf + len, "t,u\n", 4);
+			assert_readers_agree(buf, len + 4, false);
+			/* The probe at the very start, with and without a BOM. */
+			assert_readers_agree(buf + off + 1, plen, false);
+		}
+	const char *bom = "\xEF\xBB\xBF\"h\",i\r\nj,k";
+	assert_readers_agree(bom, strlen(bom), true);
+	assert_readers_agree(bom, strlen(bom), false);
+}
+
+/* Known values at block edges, not only agreement: a quoted field whose closing
+ * quote is the last byte of a 64-byte block, and a CRLF split across two blocks. */
+static void test_csv_block_edge_values(void **state)
+{
+	(void)state;
+	char in[256];
+	static struct fair_csv r;
+	/* "xxx...x" with its closing quote at offset 63, then ",2\n". */
+	in[0] = '"';
+	memset(in + 1, 'x', 62);
+	in[63] = '"';
+	memcpy(in + 64, ",2\n", 3);
+	fair_csv_init(&r, in, 67, false);
+	struct rec x = next_rec(&r);
+	assert_int_equal(x.count, 2);
+	assert_int_equal(x.f[0].len, 62);
+	assert_true(x.f[0].quoted);
+	assert_field(&x.f[1], "2");
+	/* A CR at offset 63 and its LF at 64: the record ends, the CR is not data. */
+	memset(in, 'y', 63);
+	in[20] = ',';
+	in[63] = '\r';
+	in[64] = '\n';
+	memcpy(in + 65, "z\n", 2);
+	fair_csv_init(&r, in, 67, false);
+	x = next_rec(&r);
+	assert_int_equal(x.count, 2);
+	assert_int_equal(x.f[1].len, 42); /* offsets 21..62 */
+	x = next_rec(&r);
+	assert_int_equal(x.line, 2);
+	assert_field(&x.f[0], "z");
+	/* A field that runs over several blocks, and a last line without newline. */
+	memset(in, 'w', 200);
+	in[100] = ',';
+	fair_csv_init(&r, in, 200, false);
+	x = next_rec(&r);
+	assert_int_equal(x.count, 2);
+	assert_int_equal(x.f[0].len, 100);
+	assert_int_equal(x.f[1].len, 99);
+	assert_int_equal(next_rec(&r).rc, FAIR_CSV_END);
+}
+
+/* More records and separators than one batch of the index holds, a field longer
+ * than a batch, and doubled quotes in every record (each read byte-wise). */
+static void test_csv_batches(void **state)
+{
+	(void)state;
+	size_t cap = (size_t)300 << 10, len = 0;
+	char *in = malloc(cap);
+	assert_non_null(in);
+	for (int i = 0; len + 64 < cap / 3; i++)
+		len += (size_t)snprintf(in + len, cap - len, "%d,a,b,c,d,e,\"f,g\",h\n", i);
+	memset(in + len, 'L', (size_t)100 << 10); /* 100 KiB field */
+	len += (size_t)100 << 10;
+	in[len++] = '\n';
+	for (int i = 0; len + 64 < cap; i++)
+		len += (size_t)snprintf(in + len, cap - len, "%d,\"say \"\"%d\"\"\"\r\n", i, i);
+	assert_readers_agree(in, len, false);
+	free(in);
+}
+
+/* fair_csv_peek sees a plain record exactly as fair_csv_next reads it, and declines
+ * records with the wrong field count or something odd in them. */
+static void test_csv_peek(void **state)
+{
+	(void)state;
+	const char *in = "a,\"b,c\",d\r\n1,2\ne,\"f\"\"g\",h\ni,j,k";
+	static struct fair_csv r, ref;
+	struct fair_csv_view v = { NULL, NULL, 0, 0 };
+	fair_csv_init(&r, in, strlen(in), false);
+	fair_csv_init(&ref, in, strlen(in), false);
+	assert_false(fair_csv_peek(&r, 3, &v)); /* nothing indexed yet */
+	assert_true(fair_csv_prepare(&r));
+	assert_true(fair_csv_peek(&r, 3, &v));
+	struct rec x = next_rec(&ref);
+	for (size_t i = 0; i < 3; i++) {
+		struct fair_csv_field f = fair_csv_view_field(&v, i);
+		assert_ptr_equal(f.data, x.f[i].data);
+		assert_int_equal(f.len, x.f[i].len);
+		assert_int_equal(f.quoted, x.f[i].quoted);
+	}
+	const char *raw;
+	size_t raw_len;
+	fair_csv_view_raw(&v, 1, &raw, &raw_len);
+	assert_int_equal(raw_len, 5);
+	assert_memory_equal(raw, "\"b,c\"", 5);
+	fair_csv_view_raw(&v, 2, &raw, &raw_len);
+	assert_int_equal(raw_len, 1); /* the CR of CRLF is not part of it */
+	fair_csv_take(&r, &v);
+	assert_ptr_equal(r.p, ref.p);
+	assert_int_equal(r.line, 2);
+	assert_false(fair_csv_peek(&r, 3, &v)); /* two fields */
+	x = next_rec(&r);
+	assert_int_equal(x.count, 2);
+	assert_false(fair_csv_peek(&r, 3, &v)); /* doubled quotes */
+	x = next_rec(&r);
+	assert_true(x.f[1].escaped);
+	assert_false(fair_csv_peek(&r, 3, &v)); /* no newline at the end */
+	x = next_rec(&r);
+	assert_field(&x.f[2], "k");
+	assert_int_equal(next_rec(&r).rc, FAIR_CSV_END);
 }
 
 static void test_parse_number(void **state)
@@ -328,6 +521,125 @@ static void test_join_matches_sequential(void **state)
 		fair_chunk_release(&chunks[0]);
 	}
 	fair_chunk_release(&seq);
+}
+
+
+/* The row fast path counts exactly what the general way counts, for seeded data
+ * with every kind of row it must hand over: quoted and unquoted spellings of one
+ * group, long values, doubled quotes, quoted newlines, CRLF, bad labels and
+ * scores, scores it cannot read as dense steps, new groups late in the file; with
+ * sensitive columns side by side, apart, and named out of order, and with the
+ * label columns next to the groups (one key for both) or away from them. */
+static uint64_t test_seed = 42;
+
+static uint64_t test_random(void)
+{
+	uint64_t z = (test_seed += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static void assert_same_scan(const struct fair_chunk *a, const struct fair_chunk *b)
+{
+	assert_int_equal(a->status, b->status);
+	assert_int_equal(a->rows, b->rows);
+	assert_int_equal(a->lines, b->lines);
+	assert_memory_equal(a->bad, b->bad, sizeof a->bad);
+	assert_int_equal(a->nexamples, b->nexamples);
+	for (size_t k = 0; k < a->nexamples; k++) {
+		assert_int_equal(a->examples[k].line, b->examples[k].line);
+		assert_int_equal(a->examples[k].kind, b->examples[k].kind);
+	}
+	assert_int_equal(a->table.ncells, b->table.ncells);
+	assert_int_equal(a->table.nscores, b->table.nscores);
+	for (size_t i = 0; i < a->table.ncells; i++) {
+		/* Same rows in the same order: the same cells in the same order. */
+		const struct fair_cell *x = &a->table.cells[i], *y = &b->table.cells[i];
+		assert_int_equal(x->key_len, y->key_len);
+		assert_memory_equal(a->table.keys + x->key_off, b->table.keys + y->key_off, x->key_len);
+		assert_memory_equal(x->n, y->n, sizeof x->n);
+		assert_int_equal(x->dense != NULL, y->dense != NULL);
+		if (x->dense)
+			assert_memory_equal(x->dense, y->dense, (FAIR_DENSE_STEPS + 1) * 2 * sizeof(uint32_t));
+	}
+	for (size_t i = 0; a->table.scores && i <= a->table.score_mask; i++) {
+		const struct fair_score *e = &a->table.scores[i];
+		if (!e->cell)
+			continue;
+		bool found = false;
+		for (size_t j = 0; j <= b->table.score_mask && !found; j++) {
+			const struct fair_score *f = &b->table.scores[j];
+			found = f->cell == e->cell && f->score == e->score && !memcmp(f->count, e->count, sizeof f->count);
+		}
+		assert_true(found);
+	}
+}
+
+static void test_scan_fast_matches_general(void **state)
+{
+	(void)state;
+	static const char *const groups[] = {
+		"A", "B", "\"A\"", "Seoul", "\"Gyeonggi, north\"", "\"Gyeonggi, south\"", "강원",
+		"a-group-value-longer-than-thirty-two-bytes", "\"q\"\"uote\"", "\"new\nline\"", "",
+	};
+	static const char *const labels[] = { "1", "0", "1", "0", "\"1\"", "2", "" };
+	static const char *const scores[] = { "0.5", "0.1234", "1.0000", "0.0000", "0.12345", "1", "-0", "\"0.5\"", "x", "" };
+	static const struct {
+		size_t columns, y_true, y_pred, score, nsensitive, sensitive[3];
+	} layouts[] = {
+		{ 4, 1, 2, 3, 1, { 0 } },
+		{ 5, 2, 3, 4, 2, { 0, 1 } },
+		{ 5, 1, 3, 4, 2, { 0, 2 } },
+		{ 6, 0, 1, 5, 3, { 4, 2, 3 } },
+		{ 6, 0, 4, 5, 1, { 2 } }, /* labels away from the group: not part of its key */
+	};
+	size_t cap = (size_t)1 << 20;
+	char *in = malloc(cap);
+	assert_non_null(in);
+	for (size_t lay = 0; lay < sizeof layouts / sizeof layouts[0]; lay++)
+		for (int variant = 0; variant < 4; variant++) {
+			struct fair_scan_config cfg, general;
+			config(&cfg, layouts[lay].columns, true);
+			cfg.y_true = layouts[lay].y_true;
+			cfg.y_pred = layouts[lay].y_pred;
+			cfg.score = layouts[lay].score;
+			cfg.nsensitive = layouts[lay].nsensitive;
+			memcpy(cfg.sensitive, layouts[lay].sensitive, sizeof layouts[lay].sensitive);
+			cfg.skip_bad_rows = true;
+			cfg.score_digits = variant == 3 ? 2 : -1;
+			cfg.max_scores = 100000;
+			size_t len = (size_t)snprintf(in, cap, "header\n");
+			for (int row = 0; row < 4000; row++) {
+				bool odd_row = variant > 0 && test_random() % 50 == 0;
+				for (size_t c = 0; c < cfg.columns; c++) {
+					char score[16];
+					const char *v;
+					if (c == cfg.y_true || c == cfg.y_pred)
+						v = labels[test_random() % (odd_row ? 7 : 4)];
+					else if (c == cfg.score) {
+						snprintf(score, sizeof score, "0.%04u", (unsigned)(test_random() % 10000));
+						v = odd_row ? scores[test_random() % 10] : score;
+					} else
+						v = groups[test_random() % (odd_row ? 11 : row < 2000 ? 4 : 8)];
+					len += (size_t)snprintf(in + len, cap - len, "%s%s", c ? "," : "", v);
+				}
+				len += (size_t)snprintf(in + len, cap - len, variant == 2 ? "\r\n" : "\n");
+			}
+			general = cfg;
+			general.general_only = true;
+			const char *begin = strchr(in, '\n') + 1, *end = in + len;
+			struct fair_chunk fast, slow;
+			fair_chunk_init(&fast, begin, end, end);
+			fair_chunk_init(&slow, begin, end, end);
+			fair_scan_chunk(&cfg, &fast);
+			fair_scan_chunk(&general, &slow);
+			assert_int_equal(fast.status, 0);
+			assert_same_scan(&fast, &slow);
+			fair_chunk_release(&fast);
+			fair_chunk_release(&slow);
+		}
+	free(in);
 }
 
 /* ------------------------------------------------------------------ metrics */
@@ -571,11 +883,16 @@ int main(void)
 		cmocka_unit_test(test_csv_quotes_crlf_bom),
 		cmocka_unit_test(test_csv_one_column_and_cr),
 		cmocka_unit_test(test_csv_broken_quoting),
+		cmocka_unit_test(test_csv_window_edges),
+		cmocka_unit_test(test_csv_block_edge_values),
+		cmocka_unit_test(test_csv_batches),
+		cmocka_unit_test(test_csv_peek),
 		cmocka_unit_test(test_parse_number),
 		cmocka_unit_test(test_scan_counts_cells),
 		cmocka_unit_test(test_scan_bad_rows),
 		cmocka_unit_test(test_scan_too_many_groups),
 		cmocka_unit_test(test_join_matches_sequential),
+		cmocka_unit_test(test_scan_fast_matches_general),
 		cmocka_unit_test(test_rates_and_undefined),
 		cmocka_unit_test(test_disparities),
 		cmocka_unit_test(test_auc_ties),
