@@ -241,39 +241,12 @@ out:
 
 static int run_migrate(const struct cli_args *a)
 {
-	static const char *const formats[] = { "table", "json", NULL };
-	struct catalog_set from_set = CATALOG_SET_INIT;
-	const struct catalog *from = NULL;
-	struct store *store = NULL;
-	struct actor actor = { 0 };
-	struct err e = ERR_INIT;
-	json_t *out = NULL, *input = NULL;
 	int64_t id = 0;
-	const char *format = NULL, *catalog = NULL;
-	int rc = cli_opt_choice(a, "format", formats, &format);
-	if (!rc)
-		rc = system_id(a, &id);
+	const char *catalog = NULL;
+	int rc = system_id(a, &id);
 	if (!rc)
 		rc = cli_require(a, "catalog", &catalog);
-	if (!rc && cli_opt(a, "from"))
-		rc = cli_catalog_from(cli_opt(a, "from"), catalog, &from_set, &from);
-	if (rc || (rc = cli_open_as(a, &store, &actor)))
-		goto out;
-	input = json_pack("{sI}", "system_id", (json_int_t)id);
-	if (svc_catalog_migrate(store, &actor, catalog, input, from, &out, &e))
-		rc = cli_fail(&e);
-	else if (!strcmp(format, "json"))
-		rc = cli_print_json(stdout, out) ? CLI_EXIT_FAILURE : 0;
-	else
-		cli_print_migration(out, actor.locale);
-out:
-	json_decref(input);
-	json_decref(out);
-	err_release(&e);
-	actor_release(&actor);
-	store_close(store);
-	catalog_set_release(&from_set);
-	return rc;
+	return rc ? rc : cli_run_migration(a, catalog, "system_id", id);
 }
 
 static const struct cli_command assessment_frameworks = {

@@ -640,7 +640,7 @@ out:
 	return rc;
 }
 
-void cli_print_migration(json_t *r, const char *locale)
+static void print_migration(json_t *r, const char *locale)
 {
 	static const size_t widths[] = { 16, 20, 10, 30, 60 };
 	json_t *c = json_object_get(r, "counts");
@@ -754,3 +754,35 @@ const struct cli_command cli_cmd_catalog = {
 	.usage = "catalog COMMAND [OPTIONS]",
 	.subcommands = catalog_subcommands,
 };
+
+int cli_run_migration(const struct cli_args *a, const char *catalog_id, const char *target_key,
+		      int64_t target_id)
+{
+	static const char *const formats[] = { "table", "json", NULL };
+	struct catalog_set from_set = CATALOG_SET_INIT;
+	const struct catalog *from = NULL;
+	struct store *store = NULL;
+	struct actor actor = { 0 };
+	struct err e = ERR_INIT;
+	json_t *out = NULL, *input = json_pack("{sI}", target_key, (json_int_t)target_id);
+	const char *format = NULL;
+	int rc = cli_opt_choice(a, "format", formats, &format);
+	if (!rc && cli_opt(a, "from"))
+		rc = cli_catalog_from(cli_opt(a, "from"), catalog_id, &from_set, &from);
+	if (rc || (rc = cli_open_as(a, &store, &actor)))
+		goto out;
+	if (svc_catalog_migrate(store, &actor, catalog_id, input, from, &out, &e))
+		rc = cli_fail(&e);
+	else if (!strcmp(format, "json"))
+		rc = cli_print_json(stdout, out) ? CLI_EXIT_FAILURE : 0;
+	else
+		print_migration(out, actor.locale);
+out:
+	json_decref(input);
+	json_decref(out);
+	err_release(&e);
+	actor_release(&actor);
+	store_close(store);
+	catalog_set_release(&from_set);
+	return rc;
+}

@@ -205,39 +205,11 @@ out:
 
 static int run_migrate(const struct cli_args *a)
 {
-	static const char *const formats[] = { "table", "json", NULL };
-	struct catalog_set from_set = CATALOG_SET_INIT;
-	const struct catalog *from = NULL;
-	struct store *store = NULL;
-	struct actor actor = { 0 };
-	struct err e = ERR_INIT;
-	json_t *out = NULL, *input = NULL;
-	const char *format = NULL;
 	int64_t org = 0;
-	int rc = cli_opt_choice(a, "format", formats, &format);
-	if (!rc && !cli_opt(a, "org"))
-		rc = cli_usage(a, "name the organisation with --org ID");
-	if (!rc)
-		rc = cli_opt_int(a, "org", 1, INT64_MAX, &org);
-	if (!rc && cli_opt(a, "from"))
-		rc = cli_catalog_from(cli_opt(a, "from"), COMPLIANCE_SOA_CATALOG, &from_set, &from);
-	if (rc || (rc = cli_open_as(a, &store, &actor)))
-		goto out;
-	input = json_pack("{sI}", "org_id", (json_int_t)org);
-	if (svc_catalog_migrate(store, &actor, COMPLIANCE_SOA_CATALOG, input, from, &out, &e))
-		rc = cli_fail(&e);
-	else if (!strcmp(format, "json"))
-		rc = cli_print_json(stdout, out) ? CLI_EXIT_FAILURE : 0;
-	else
-		cli_print_migration(out, actor.locale);
-out:
-	json_decref(input);
-	json_decref(out);
-	err_release(&e);
-	actor_release(&actor);
-	store_close(store);
-	catalog_set_release(&from_set);
-	return rc;
+	if (!cli_opt(a, "org"))
+		return cli_usage(a, "name the organisation with --org ID");
+	int rc = cli_opt_int(a, "org", 1, INT64_MAX, &org);
+	return rc ? rc : cli_run_migration(a, COMPLIANCE_SOA_CATALOG, "org_id", org);
 }
 
 static const struct cli_command soa_list = {

@@ -166,8 +166,11 @@ struct catalog_set;
  */
 int cli_catalog_from(const char *from, const char *catalog_id, struct catalog_set *set,
 		     const struct catalog **out);
-/* Prints the result of svc_catalog_migrate as a short report (stdout). */
-void cli_print_migration(json_t *report, const char *locale);
+/* `soa migrate` and `assessment migrate`: options --from and --format of a, then
+ * svc_catalog_migrate of {target_key: target_id} as the acting user, printed as a
+ * short report or JSON. Returns the exit code. */
+int cli_run_migration(const struct cli_args *a, const char *catalog_id, const char *target_key,
+		      int64_t target_id);
 
 /* ---- tables (table.c) ---- */
 
