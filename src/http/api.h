@@ -29,5 +29,9 @@ bool api_evidence_upload_refused(struct http_request *r, struct http_response *r
 void api_evidence_send_file(struct http_request *r, struct http_response *res, int64_t id);
 /* Runs the fairness test of a streamed multipart form on system r->ids[0] (svc_fair_attach). */
 int api_fair_attach(struct http_request *r, json_t **out, struct err *e);
+/* Risks (api_risks.c), shared with the risk pages: the list filters of the query
+ * string of organisation r->ids[0]; the CSV export of what they match. */
+void api_risk_query(struct http_request *r, struct svc_risk_query *q);
+void api_risks_export(struct http_request *r, struct http_response *res);
 
 #endif

@@ -19,7 +19,7 @@
 json_t *api_evidence_form_input(struct http_request *r)
 {
 	static const char *const names[] = { "title", "description", "issued_on", "valid_until",
-					     "system_id", "catalog", "requirement" };
+					     "system_id", "catalog", "requirement", "risk_ids" };
 	json_t *input = json_object();
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		const char *v = http_form(r, names[i]);
@@ -217,7 +217,7 @@ int api_fair_attach(struct http_request *r, json_t **out, struct err *e)
 		return err_set(e, r->upload_err.code, "%s", r->upload_err.message);
 	fair_request_from_form(r, &q);
 	return svc_fair_attach(r->store, &r->actor, &r->config->evidence, r->ids[0], &q, http_form(r, "title"),
-			       r->evidence_upload, out, e);
+			       http_form(r, "risk_ids"), r->evidence_upload, out, e);
 }
 
 HANDLER(api_fair_run_create)

@@ -8,6 +8,7 @@
 #include "http/api.h"
 #include "http/server.h"
 #include "http/web.h"
+#include "model/record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,6 +261,28 @@ HANDLER(page_evidence_link_remove)
 
 /* ---- fairness tests kept as evidence ---- */
 
+/* The risks a run of system r->ids[0] may address, those in chosen ("1;2") ticked. */
+static json_t *fair_risk_options(struct http_request *r, const char *chosen)
+{
+	struct err e = ERR_INIT;
+	json_t *risks = NULL, *ticked = record_split_list(chosen);
+	if (svc_risk_options(r->store, &r->actor, r->ids[0], &risks, &e))
+		risks = json_array();
+	size_t i, k;
+	json_t *it, *t;
+	json_array_foreach(risks, i, it) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(it, "id")));
+		bool on = false;
+		json_array_foreach(ticked, k, t)
+			on = on || !strcmp(json_string_value(t), id);
+		json_object_set_new(it, "selected", json_boolean(on));
+	}
+	json_decref(ticked);
+	err_release(&e);
+	return risks;
+}
+
 static void fair_form_page(struct http_request *r, struct http_response *res, int status, const struct err *form_err)
 {
 	struct err e = ERR_INIT;
@@ -270,6 +293,7 @@ static void fair_form_page(struct http_request *r, struct http_response *res, in
 		return;
 	}
 	json_t *ctx = web_context(r, "fair.title");
+	json_object_set_new(ctx, "risks", fair_risk_options(r, form_err ? http_form(r, "risk_ids") : NULL));
 	json_object_set_new(ctx, "system", sys);
 	json_object_set_new(ctx, "form", form_err ? json_copy(r->form) : json_pack("{ss ss}", "positive", "1", "thresholds",
 										      "demographic_parity_ratio>=0.8"));

@@ -50,8 +50,29 @@ static const struct field_rule evidence_rules[] = {
 	{ "valid_until", FIELD_TEXT, 0, 10, NULL, NULL, 0 },
 };
 
+/* A risk: review_date and the cross-field rules are checked by model/risk.c afterwards.
+ * residual_* may be "" (not yet estimated). */
+static const struct field_rule risk_rules[] = {
+	{ "title", FIELD_TEXT, 1, 200, NULL, NULL, FIELD_REQUIRED },
+	{ "description", FIELD_TEXT, 0, 4000, NULL, NULL, FIELD_MULTILINE },
+	{ "system_id", FIELD_ID, 0, 0, NULL, NULL, 0 },
+	{ "source", FIELD_ENUM, 0, 0, &vocab_risk_source, "other", 0 },
+	{ "objectives", FIELD_ENUM_LIST, 0, 11, &vocab_risk_objective, NULL, 0 },
+	{ "consequences", FIELD_TEXT, 0, 4000, NULL, NULL, FIELD_MULTILINE },
+	{ "likelihood", FIELD_ENUM, 0, 0, &vocab_risk_likelihood, NULL, FIELD_REQUIRED },
+	{ "impact", FIELD_ENUM, 0, 0, &vocab_risk_impact, NULL, FIELD_REQUIRED },
+	{ "treatment", FIELD_ENUM, 0, 0, &vocab_risk_treatment, "undecided", 0 },
+	{ "treatment_plan", FIELD_TEXT, 0, 4000, NULL, NULL, FIELD_MULTILINE },
+	{ "residual_likelihood", FIELD_ENUM, 0, 0, &vocab_risk_likelihood, NULL, 0 },
+	{ "residual_impact", FIELD_ENUM, 0, 0, &vocab_risk_impact, NULL, 0 },
+	{ "owner_user_id", FIELD_ID, 0, 0, NULL, NULL, 0 },
+	{ "review_date", FIELD_TEXT, 0, 10, NULL, NULL, 0 },
+	{ "status", FIELD_ENUM, 0, 0, &vocab_risk_status, "open", 0 },
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 const struct record_type record_evidence = { "evidence", evidence_rules, COUNT(evidence_rules) };
+const struct record_type record_risk = { "risk", risk_rules, COUNT(risk_rules) };
 const struct record_type record_system = { "system", system_rules, COUNT(system_rules) };
 const struct record_type record_org = { "org", org_rules, COUNT(org_rules) };
 const struct record_type record_user = { "user", user_rules, COUNT(user_rules) };

@@ -52,6 +52,7 @@ extern const struct record_type record_system;
 extern const struct record_type record_org;
 extern const struct record_type record_user;
 extern const struct record_type record_evidence;
+extern const struct record_type record_risk;
 
 /*
  * Validates input (a JSON object). On success *out is a new object holding only the

@@ -20,6 +20,7 @@ enum right {
 	RIGHT_SYSTEM_EDIT_OWN = 1 << 3,
 	RIGHT_ADMIN = 1 << 4,    /* organisations, users, memberships */
 	RIGHT_AUTH_LOG = 1 << 5, /* read the sign-in log */
+	RIGHT_RISK_MANAGE = 1 << 6, /* assess and treat any risk of the organisation */
 };
 
 #define ROLE_NAME_MAX 16

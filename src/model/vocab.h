@@ -29,6 +29,14 @@ extern const struct vocab vocab_role;
 extern const struct vocab vocab_locale;
 extern const struct vocab vocab_soa_status;
 extern const struct vocab vocab_assessment_status;
+/* The risk register (vocab.c cites ISO/IEC 23894 for sources and objectives). */
+extern const struct vocab vocab_risk_source;
+extern const struct vocab vocab_risk_objective;
+extern const struct vocab vocab_risk_likelihood;
+extern const struct vocab vocab_risk_impact;
+extern const struct vocab vocab_risk_treatment;
+extern const struct vocab vocab_risk_status;
+extern const struct vocab vocab_risk_level;
 
 /* Every vocabulary, NULL-terminated, for the i18n completeness test. */
 extern const struct vocab *const vocab_all[];

@@ -68,6 +68,15 @@ struct store_ops {
 	int (*evidence_link_delete)(struct store *s, int64_t evidence_id, int64_t link_id, struct err *e);
 	int (*evidence_on_requirements)(struct store *s, int64_t org_id, int64_t system_id, const char *catalog_id, json_t **out, struct err *e);
 	int (*evidence_digests)(struct store *s, json_t **out, struct err *e);
+	int (*risk_list)(struct store *s, const struct store_risk_query *q, json_t **items, int64_t *total, struct err *e);
+	int (*risk_matrix)(struct store *s, const struct store_risk_query *q, bool residual, json_t **out, struct err *e);
+	int (*risk_get)(struct store *s, int64_t id, json_t **out, struct err *e);
+	int (*risk_create)(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e);
+	int (*risk_update)(struct store *s, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
+	int (*risk_evidence_list)(struct store *s, int64_t risk_id, json_t **out, struct err *e);
+	int (*risk_evidence_add)(struct store *s, int64_t risk_id, int64_t evidence_id, const char *now, struct err *e);
+	int (*risk_evidence_delete)(struct store *s, int64_t risk_id, int64_t evidence_id, struct err *e);
+	int (*evidence_risks)(struct store *s, int64_t evidence_id, json_t **out, struct err *e);
 	int (*change_recent)(struct store *s, const struct store_scope *scope, int limit, json_t **out, struct err *e);
 	int (*auth_epoch)(struct store *s, int64_t *epoch, struct err *e);
 	int (*auth_event_add)(struct store *s, const char *at, const char *kind, const char *email, int64_t user_id, const char *address, const char *detail, struct err *e);

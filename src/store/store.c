@@ -47,6 +47,8 @@ const struct store_table store_tables[] = {
 	{ "assessments", "id", true, false },
 	{ "evidence", "id", true, false },
 	{ "evidence_links", "id", true, false },
+	{ "risks", "id", true, false },
+	{ "risk_evidence", "risk_id, evidence_id", false, false },
 	{ "system_counts", "org_id, status, lifecycle_stage", false, true },
 	{ NULL, NULL, false, false },
 };
@@ -392,6 +394,51 @@ int store_evidence_on_requirements(struct store *s, int64_t org_id, int64_t syst
 int store_evidence_digests(struct store *s, json_t **out, struct err *e)
 {
 	return s->ops->evidence_digests(s, out, e);
+}
+
+int store_risk_list(struct store *s, const struct store_risk_query *q, json_t **items, int64_t *total, struct err *e)
+{
+	return s->ops->risk_list(s, q, items, total, e);
+}
+
+int store_risk_matrix(struct store *s, const struct store_risk_query *q, bool residual, json_t **out, struct err *e)
+{
+	return s->ops->risk_matrix(s, q, residual, out, e);
+}
+
+int store_risk_get(struct store *s, int64_t id, json_t **out, struct err *e)
+{
+	return s->ops->risk_get(s, id, out, e);
+}
+
+int store_risk_create(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e)
+{
+	return s->ops->risk_create(s, fields, now, id_out, e);
+}
+
+int store_risk_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e)
+{
+	return s->ops->risk_update(s, id, fields, expected_version, now, e);
+}
+
+int store_risk_evidence_list(struct store *s, int64_t risk_id, json_t **out, struct err *e)
+{
+	return s->ops->risk_evidence_list(s, risk_id, out, e);
+}
+
+int store_risk_evidence_add(struct store *s, int64_t risk_id, int64_t evidence_id, const char *now, struct err *e)
+{
+	return s->ops->risk_evidence_add(s, risk_id, evidence_id, now, e);
+}
+
+int store_risk_evidence_delete(struct store *s, int64_t risk_id, int64_t evidence_id, struct err *e)
+{
+	return s->ops->risk_evidence_delete(s, risk_id, evidence_id, e);
+}
+
+int store_evidence_risks(struct store *s, int64_t evidence_id, json_t **out, struct err *e)
+{
+	return s->ops->evidence_risks(s, evidence_id, out, e);
 }
 
 char *store_like_pattern(const char *text)

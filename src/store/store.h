@@ -247,6 +247,54 @@ int store_evidence_on_requirements(struct store *s, int64_t org_id, int64_t syst
 /* {id, sha256, size_bytes} of every evidence row, in id order (for verify). */
 int store_evidence_digests(struct store *s, json_t **out, struct err *e);
 
+/* ---- risk register (ISO/IEC 42001 6.1.2, 6.1.3; ISO/IEC 23894) ----
+ * {id, org_id, org_name, org_path, system_id (0: none), system_name, title,
+ *  description, source, objectives (array of codes), consequences, likelihood, impact,
+ *  score, treatment, treatment_plan, residual_likelihood, residual_impact,
+ *  residual_score, owner_user_id, owner_email, owner_name, review_date, status,
+ *  created_by, evidence_count, version, created_at, updated_at}.
+ *  score and residual_score are written by the caller (model/risk.h). */
+struct store_risk_query {
+	const struct store_scope *scope;
+	const char *org_path;       /* this organisation and those below it; NULL: all in scope */
+	const char *q;              /* substring of title, description or consequences */
+	int64_t system_id;          /* > 0: that system's risks; -1: risks of no system; 0: any */
+	const char *status, *treatment, *source, *objective, *likelihood, *impact;
+	int64_t owner_user_id;
+	int score_min, score_max;   /* inherent score range; 0: open */
+	const char *overdue_on;     /* YYYY-MM-DD: only risks not closed whose review_date is before it */
+	const char *sort;           /* "score" (default), "review_date", "updated_at", "title", "id" */
+	bool descending;
+	int limit, offset;          /* limit 0: all */
+};
+int store_risk_list(struct store *s, const struct store_risk_query *q, json_t **items, int64_t *total,
+		    struct err *e);
+/* Counts of the risks matching q (sort and paging ignored) per cell of the matrix:
+ * [{likelihood, impact, count}] of the inherent risk, or of the residual risk when
+ * residual is true (risks without a residual estimate are left out). */
+int store_risk_matrix(struct store *s, const struct store_risk_query *q, bool residual, json_t **out,
+		      struct err *e);
+int store_risk_get(struct store *s, int64_t id, json_t **out, struct err *e);
+/* fields: org_id, title, likelihood, impact, score (required) and any of system_id,
+ * description, source, objectives, consequences, treatment, treatment_plan,
+ * residual_likelihood, residual_impact, residual_score, owner_user_id, review_date,
+ * status, created_by. */
+int store_risk_create(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e);
+/* fields: those of create except org_id and created_by. */
+int store_risk_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version,
+		      const char *now, struct err *e);
+/* Evidence addressing the risk: [{evidence_id, org_id, title, kind, valid_until, created_at}],
+ * in evidence id order. */
+int store_risk_evidence_list(struct store *s, int64_t risk_id, json_t **out, struct err *e);
+/* A second equal link is AIMS_ECONFLICT naming "evidence_id". */
+int store_risk_evidence_add(struct store *s, int64_t risk_id, int64_t evidence_id, const char *now,
+			    struct err *e);
+/* AIMS_ENOTFOUND when there is no such link. */
+int store_risk_evidence_delete(struct store *s, int64_t risk_id, int64_t evidence_id, struct err *e);
+/* The risks an evidence addresses: [{risk_id, org_id, system_id, title, score,
+ * residual_score, status}], in risk id order. */
+int store_evidence_risks(struct store *s, int64_t evidence_id, json_t **out, struct err *e);
+
 /* ---- change history (append-only) ---- */
 int store_change_add(struct store *s, const char *at, int64_t actor_user_id, const char *object_type,
 		     int64_t object_id, const char *field, const char *old_value,

@@ -36,19 +36,6 @@ static json_t *text_pair(const struct catalog_text *t)
 	return json_pack("{s:s? s:s?}", "ko", t->ko, "en", t->en);
 }
 
-static bool holds_role_on(struct store *s, int64_t user_id, const char *org_path, struct err *e)
-{
-	struct membership *ms = NULL;
-	size_t n = 0;
-	bool ok = false;
-	if (store_membership_list(s, user_id, &ms, &n, e))
-		return false;
-	for (size_t i = 0; i < n && !ok; i++)
-		ok = org_path_within(org_path, ms[i].org_path);
-	free(ms);
-	return ok;
-}
-
 /* Drops the fields of `fields` that equal `before`'s, so history and version only
  * record real changes. */
 static void drop_unchanged(json_t *fields, json_t *before)
@@ -226,7 +213,7 @@ static int soa_set_once(struct store *s, const struct actor *a, int64_t org_id, 
 	bool reviewed = json_is_true(json_object_get(fields, "reviewed"));
 	json_object_del(fields, "reviewed");
 	json_t *owner = json_object_get(fields, "owner_user_id");
-	if (json_is_integer(owner) && !holds_role_on(s, json_integer_value(owner), path, e)) {
+	if (json_is_integer(owner) && !svc_holds_role_on(s, json_integer_value(owner), path, e)) {
 		err_field_code(e, 0, "owner_user_id", "owner", -1, "must be a user with a role on this organisation");
 		rc = AIMS_EINVAL;
 		goto out;
@@ -334,40 +321,18 @@ out:
 
 int svc_soa_owner_options(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e)
 {
-	struct store_scope everyone = { .all = true };
-	json_t *org = NULL, *users = NULL, *list = json_array();
+	json_t *org = NULL;
 	*out = NULL;
 	int rc = svc_load_org(s, a, org_id, &org, e);
 	if (rc)
-		goto out;
+		return rc;
 	const char *path = json_string_value(json_object_get(org, "path"));
 	/* Only who may set the owner needs the list; readers get none of the addresses. */
-	if (!(actor_rights_on(a, path) & RIGHT_SYSTEM_EDIT_ANY))
-		goto out;
-	/* One membership query per user: the same test soa_set_once applies, so the page
-	 * offers exactly who the save accepts. Fine for an organisation's few hundred users. */
-	if ((rc = store_user_list(s, &everyone, &users, e)))
-		goto out;
-	size_t i;
-	json_t *u;
-	json_array_foreach(users, i, u) {
-		bool ok = holds_role_on(s, json_integer_value(json_object_get(u, "id")), path, e);
-		if (e->code) {
-			rc = e->code;
-			goto out;
-		}
-		if (ok)
-			json_array_append_new(list, json_pack("{sO sO sO}", "id", json_object_get(u, "id"), "email",
-							      json_object_get(u, "email"), "name", json_object_get(u, "name")));
-	}
-out:
-	if (!rc) {
-		*out = list;
-		list = NULL;
-	}
-	json_decref(list);
+	if (actor_rights_on(a, path) & RIGHT_SYSTEM_EDIT_ANY)
+		rc = svc_users_with_role_on(s, path, out, e);
+	else
+		*out = json_array();
 	json_decref(org);
-	json_decref(users);
 	return rc;
 }
 

@@ -21,6 +21,7 @@
 #include "svc/internal.h"
 #include "svc/catalogs.h"
 #include "model/evidence.h"
+#include "model/risk.h"
 #include "base/text.h"
 
 #include <stdio.h>
@@ -193,6 +194,46 @@ static void decorate(json_t *ev, const char *date)
 
 /* ---- create ---- */
 
+/*
+ * Ids as a JSON array of integers or a text "1;2,3" (what a form's checkboxes give):
+ * a new array of at most 50 distinct ids; a bad item is a field error naming field.
+ */
+static json_t *parse_id_list(json_t *v, const char *field, struct err *e)
+{
+	json_t *ids = json_array();
+	json_t *items = json_is_string(v) ? record_split_list(json_string_value(v)) : json_incref(v);
+	size_t i;
+	json_t *it;
+	if (v && !json_is_null(v) && !json_is_array(items)) {
+		err_field_code(e, 0, field, "type", -1, "must be a list of risk ids");
+		items = (json_decref(items), NULL);
+	}
+	json_array_foreach(items, i, it) {
+		int64_t id = 0;
+		if (json_is_integer(it))
+			id = json_integer_value(it);
+		else if (!json_is_string(it) || text_parse_int64(json_string_value(it), 1, INT64_MAX, &id))
+			id = 0;
+		if (id < 1) {
+			err_field_code(e, 0, field, "type", -1, "must be a list of risk ids");
+			break;
+		}
+		bool seen = false;
+		size_t j;
+		json_t *have;
+		json_array_foreach(ids, j, have)
+			seen = seen || json_integer_value(have) == id;
+		if (!seen && json_array_size(ids) >= 50) {
+			err_field_code(e, 0, field, "too_many", 50, "must have at most 50 items");
+			break;
+		}
+		if (!seen)
+			json_array_append_new(ids, json_integer(id));
+	}
+	json_decref(items);
+	return ids;
+}
+
 static int create_once(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
 		       int64_t org_id, json_t *input, struct svc_upload *u, json_t **out, struct err *e)
 {
@@ -204,7 +245,10 @@ static int create_once(struct store *s, const struct actor *a, const struct svc_
 	clock_now_iso(now);
 	svc_today(date);
 	/* The link fields are not evidence fields: split them off before validating. */
-	json_t *fields_input = json_deep_copy(input);
+	json_t *fields_input = json_deep_copy(input), *risk_ids = NULL;
+	size_t errors = err_field_count(e);
+	risk_ids = parse_id_list(json_object_get(fields_input, "risk_ids"), "risk_ids", e);
+	json_object_del(fields_input, "risk_ids");
 	static const char *const link_keys[] = { "system_id", "catalog", "requirement" };
 	for (int i = 0; i < 3; i++) {
 		json_t *v = json_object_get(fields_input, link_keys[i]);
@@ -223,7 +267,6 @@ static int create_once(struct store *s, const struct actor *a, const struct svc_
 		rc = err_set(e, AIMS_EFORBIDDEN, "your role does not allow adding evidence here");
 		goto out;
 	}
-	size_t errors = err_field_count(e);
 	int frc = evidence_validate(fields_input, RECORD_CREATE, NULL, &fields, e);
 	int lrc = check_link(s, a, path, link_input, &system_id, &catalog_id, &requirement_id, &system, e);
 	if (!u || !u->started)
@@ -268,6 +311,11 @@ static int create_once(struct store *s, const struct actor *a, const struct svc_
 	if ((system_id || *catalog_id) &&
 	    (rc = add_link(s, a, id, system_id, catalog_id, requirement_id, now, NULL, e)))
 		goto out;
+	size_t k;
+	json_t *rid;
+	json_array_foreach(risk_ids, k, rid)
+		if ((rc = svc_risk_link_in_tx(s, a, json_integer_value(rid), id, path, "risk_ids", now, e)))
+			goto out;
 	if (!(rc = store_evidence_get(s, id, out, e)))
 		decorate(*out, date);
 out:
@@ -279,6 +327,7 @@ out:
 	json_decref(org);
 	json_decref(fields);
 	json_decref(fields_input);
+	json_decref(risk_ids);
 	json_decref(link_input);
 	json_decref(system);
 	json_decref(row);
@@ -297,9 +346,37 @@ int svc_evidence_create(struct store *s, const struct actor *a, const struct svc
 
 /* ---- read ---- */
 
+/* The risks an evidence addresses that the actor can see, with their level. */
+static int visible_risks(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	json_t *rows = NULL, *org = NULL;
+	*out = NULL;
+	int rc = store_evidence_risks(s, id, &rows, e);
+	if (rc)
+		return rc;
+	json_t *list = json_array();
+	size_t i;
+	json_t *it;
+	json_array_foreach(rows, i, it) {
+		struct err ignored = ERR_INIT;
+		int hidden = svc_load_org(s, a, json_integer_value(json_object_get(it, "org_id")), &org, &ignored);
+		err_release(&ignored);
+		json_decref(org);
+		org = NULL;
+		if (hidden)
+			continue;
+		risk_decorate(it, NULL);
+		json_object_del(it, "overdue");
+		json_array_append(list, it);
+	}
+	json_decref(rows);
+	*out = list;
+	return 0;
+}
+
 int svc_evidence_get(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	json_t *ev = NULL, *links = NULL, *history = NULL;
+	json_t *ev = NULL, *links = NULL, *history = NULL, *risks = NULL;
 	char date[11];
 	*out = NULL;
 	svc_today(date);
@@ -307,35 +384,28 @@ int svc_evidence_get(struct store *s, const struct actor *a, int64_t id, json_t 
 	if (!rc)
 		rc = store_evidence_links(s, id, &links, e);
 	if (!rc)
+		rc = visible_risks(s, a, id, &risks, e);
+	if (!rc)
 		rc = store_change_list(s, "evidence", id, 1000, &history, e);
 	if (rc)
 		goto out;
 	json_object_set_new(ev, "can_edit", json_boolean(may_change(a, ev)));
 	decorate(ev, date);
 	json_object_set(ev, "links", links);
+	json_object_set_new(ev, "risks", risks);
+	risks = NULL;
 	json_object_set(ev, "history", history);
 	*out = ev;
 	ev = NULL;
 out:
 	json_decref(ev);
 	json_decref(links);
+	json_decref(risks);
 	json_decref(history);
 	return rc;
 }
 
 /* A query parameter as a number in [min, max]; def when absent. */
-static int64_t param_int(const char *text, const char *name, int64_t min, int64_t max, int64_t def,
-			 struct err *e)
-{
-	int64_t v = def;
-	if (text && *text && text_parse_int64(text, min, max, &v)) {
-		err_field_code(e, 0, name, "range", max, "must be a whole number from %lld to %lld", (long long)min,
-			       (long long)max);
-		v = def;
-	}
-	return v;
-}
-
 int svc_evidence_list(struct store *s, const struct actor *a, const struct svc_evidence_query *in,
 		      json_t **out, struct err *e)
 {
@@ -346,9 +416,9 @@ int svc_evidence_list(struct store *s, const struct actor *a, const struct svc_e
 	*out = NULL;
 	svc_today(date);
 	size_t errors = err_field_count(e);
-	q.limit = (int)param_int(in->limit, "limit", 1, LIST_MAX, LIST_DEFAULT, e);
-	q.offset = (int)param_int(in->offset, "offset", 0, OFFSET_MAX, 0, e);
-	q.system_id = param_int(in->system_id, "system_id", 1, INT64_MAX, 0, e);
+	q.limit = (int)svc_param_int(in->limit, "limit", 1, LIST_MAX, LIST_DEFAULT, e);
+	q.offset = (int)svc_param_int(in->offset, "offset", 0, OFFSET_MAX, 0, e);
+	q.system_id = svc_param_int(in->system_id, "system_id", 1, INT64_MAX, 0, e);
 	if (in->q && strlen(in->q) > 200)
 		err_field_code(e, 0, "q", "too_long", 200, "must be at most 200 bytes");
 	if (in->state && *in->state && strcmp(in->state, "valid") && strcmp(in->state, "expired"))

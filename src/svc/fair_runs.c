@@ -35,8 +35,8 @@ static void name_file(struct err *e, const char *tmp_path, const char *filename)
 }
 
 int svc_fair_attach(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
-		    int64_t system_id, const struct svc_fair_request *r, const char *title, struct svc_upload *csv,
-		    json_t **out, struct err *e)
+		    int64_t system_id, const struct svc_fair_request *r, const char *title, const char *risk_ids,
+		    struct svc_upload *csv, json_t **out, struct err *e)
 {
 	json_t *sys = NULL, *report = NULL, *input = NULL, *ev = NULL;
 	struct svc_upload doc;
@@ -95,6 +95,8 @@ int svc_fair_attach(struct store *s, const struct actor *a, const struct svc_evi
 	snprintf(default_title, sizeof default_title, "Fairness test: %s", csv->filename);
 	input = json_pack("{ss ss ss sI}", "title", title && *title ? title : default_title, "description", description,
 			  "issued_on", date, "system_id", (json_int_t)system_id);
+	if (risk_ids && *risk_ids)
+		json_object_set_new(input, "risk_ids", json_string(risk_ids));
 	if ((rc = svc_evidence_create(s, a, &doc_cfg, json_integer_value(json_object_get(sys, "org_id")), input, &doc,
 				      &ev, e)))
 		goto out;

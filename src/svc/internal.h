@@ -65,6 +65,25 @@ int svc_evidence_by_requirement(struct store *s, int64_t org_id, int64_t system_
 				const char *today, json_t **out, struct err *e);
 void svc_evidence_mark(json_t *entry, json_t *map, const char *requirement_id);
 
+/* A query parameter as typed: def when absent or empty; out of [min, max] or not a
+ * number adds a field error naming `name` (the caller then answers AIMS_EBADREQ). */
+int64_t svc_param_int(const char *text, const char *name, int64_t min, int64_t max, int64_t def, struct err *e);
+/* Whether user_id holds a role on the organisation at org_path or one above it; false
+ * also when the store fails (then e->code is set). */
+bool svc_holds_role_on(struct store *s, int64_t user_id, const char *org_path, struct err *e);
+
+/* [{id, email, name}] of the users holding a role on org_path or above, by e-mail. */
+int svc_users_with_role_on(struct store *s, const char *org_path, json_t **out, struct err *e);
+
+/*
+ * Links evidence (of the organisation at evidence_org_path) to risk risk_id inside the
+ * caller's transaction, with its history row (svc/risks.c). An invisible risk is a
+ * field error on `field`, as is a risk in another branch; a risk the actor may not
+ * change is AIMS_EFORBIDDEN.
+ */
+int svc_risk_link_in_tx(struct store *s, const struct actor *a, int64_t risk_id, int64_t evidence_id,
+			const char *evidence_org_path, const char *field, const char *now, struct err *e);
+
 /* Returns rc after rolling back when rc is an error; for `goto out` paths. */
 int svc_finish(struct store *s, int rc, struct err *e);
 

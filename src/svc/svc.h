@@ -233,6 +233,9 @@ void svc_upload_release(struct svc_upload *u);
 /* input: {title, description?, issued_on?, valid_until?, system_id?, catalog?, requirement?}:
  * the optional link is made in the same transaction. u NULL or never begun: the
  * "file" field error. */
+/* input: title, description, issued_on, valid_until, the link fields system_id,
+ * catalog and requirement, and risk_ids (ids as an array or "1;2": the risks the
+ * evidence addresses, linked by svc_risk_link_in_tx's rules). */
 int svc_evidence_create(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
 			int64_t org_id, json_t *input, struct svc_upload *u, json_t **out, struct err *e);
 /* The evidence with state ("valid", "expiring", "expired"), links, history and can_edit. */
@@ -260,6 +263,62 @@ int svc_evidence_open(struct store *s, const struct actor *a, const struct svc_e
 int svc_evidence_verify(struct store *s, const struct svc_evidence_config *cfg, json_t **report,
 			struct err *e);
 
+/* ---- risk register (svc/risks.c; docs/internals/risks.md) ---- */
+/*
+ * A risk belongs to an organisation and, optionally, to one of its AI systems (then to
+ * the system's organisation). Reading follows the organisation. Creating, changing and
+ * linking evidence need RIGHT_RISK_MANAGE there (admin, officer, reviewer), or editing
+ * rights on the risk's system (its owner). A risk is never deleted: it is closed.
+ * Every risk returned carries score, level, residual_score, residual_level, overdue.
+ */
+struct svc_risk_query {
+	int64_t org_id;            /* the organisation and everything below it */
+	/* as typed: system is an id or "none" (organisation-wide risks only); level is a
+	 * vocab_risk_level code; overdue is "true" or empty; order "asc" or "desc" */
+	const char *q, *system, *status, *treatment, *source, *objective, *level, *likelihood, *impact,
+		*owner, *overdue, *sort, *order, *limit, *offset;
+};
+/*
+ * {org_id, org_name, can_create, items, total, limit, offset,
+ *  summary: {total, by_level: {low, medium, high, critical}, overdue, residual_estimated},
+ *  matrix: {inherent: [25 × {likelihood, impact, score, level, count}], residual: [...]}}.
+ * summary and matrix count every risk matching the filters except likelihood and impact
+ * (so the matrix stays whole when one cell is chosen). Bad parameters: AIMS_EBADREQ
+ * naming the parameter.
+ */
+int svc_risk_list(struct store *s, const struct actor *a, const struct svc_risk_query *q, json_t **out,
+		  struct err *e);
+/* Every risk matching q (limit and offset ignored; at most SVC_RISK_EXPORT_MAX, then
+ * AIMS_ETOOBIG), for exports: a JSON array of risks. */
+#define SVC_RISK_EXPORT_MAX 10000
+int svc_risk_export(struct store *s, const struct actor *a, const struct svc_risk_query *q, json_t **out,
+		    struct err *e);
+/* CSV of risks (codes, not labels, so it reads back the same in any language); with a
+ * BOM and the formula guard of svc_csv_cell. */
+int svc_risk_csv(json_t *risks, char **out, size_t *len, struct err *e);
+/* input: the fields of record_risk (system_id optional). 422 names every bad field. */
+int svc_risk_create(struct store *s, const struct actor *a, int64_t org_id, json_t *input, json_t **out,
+		    struct err *e);
+/* The risk with evidence ([{evidence_id, title, kind, valid_until, state}]), history,
+ * can_edit. */
+int svc_risk_get(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+/* expected_version 0: no check. */
+int svc_risk_update(struct store *s, const struct actor *a, int64_t id, json_t *input, int64_t expected_version,
+		    json_t **out, struct err *e);
+/* Links evidence the actor can see, of the risk's organisation, one above it or one
+ * below it, to the risk: input {evidence_id}. */
+int svc_risk_link_evidence(struct store *s, const struct actor *a, int64_t id, json_t *input, json_t **out,
+			   struct err *e);
+int svc_risk_unlink_evidence(struct store *s, const struct actor *a, int64_t id, int64_t evidence_id,
+			     struct err *e);
+/* Risks a run of system_id may address, for forms: the system's own risks and the
+ * organisation-wide risks of its organisation and those above, that the actor may
+ * link: [{id, title, system_id, score, level, status}] (closed ones left out). */
+int svc_risk_options(struct store *s, const struct actor *a, int64_t system_id, json_t **out, struct err *e);
+/* Who may own a risk of the organisation ([{id, email, name}]); empty for actors who
+ * may not manage its risks. */
+int svc_risk_owner_options(struct store *s, const struct actor *a, int64_t org_id, json_t **out, struct err *e);
+
 /* ---- fairness test runs kept as evidence (svc/fair_runs.c) ---- */
 /*
  * Runs the fairness test r (r->path is ignored) on the uploaded CSV csv and keeps the
@@ -268,12 +327,14 @@ int svc_evidence_verify(struct store *s, const struct svc_evidence_config *cfg, 
  * "system_id", linked to the system. The CSV itself is not kept; its SHA-256 identifies it. Needs the right to
  * edit the system. title NULL or "": "Fairness test: FILENAME". Problems with the
  * test are AIMS_EINVAL naming the option (y-true, sensitive, ...) or the line.
+ * risk_ids (NULL or "": none; "1;2" or "1,2") names the risks the run addresses; they
+ * are linked in the same transaction (svc_risk_options lists the candidates).
  * *out: {evidence, report}.
  */
 struct svc_fair_request;
 int svc_fair_attach(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
-		    int64_t system_id, const struct svc_fair_request *r, const char *title, struct svc_upload *csv,
-		    json_t **out, struct err *e);
+		    int64_t system_id, const struct svc_fair_request *r, const char *title, const char *risk_ids,
+		    struct svc_upload *csv, json_t **out, struct err *e);
 /* The report of a fair_run evidence (re-verified like any download). */
 int svc_fair_report(struct store *s, const struct actor *a, const struct svc_evidence_config *cfg,
 		    int64_t evidence_id, json_t **out, struct err *e);

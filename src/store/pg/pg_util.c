@@ -284,7 +284,7 @@ json_t *pg_row(const PGresult *res, int row)
 				v = json_real(strtod(text, NULL));
 				break;
 			default:
-				if (strcmp(name, "techniques") == 0) {
+				if (strcmp(name, "techniques") == 0 || strcmp(name, "objectives") == 0) {
 					v = json_loadb(text, (size_t)PQgetlength(res, row, i), 0, NULL);
 					if (!json_is_array(v)) {
 						json_decref(v);

@@ -151,5 +151,14 @@ int pg_evidence_link_add(struct store *base, int64_t evidence_id, int64_t system
 int pg_evidence_link_delete(struct store *base, int64_t evidence_id, int64_t link_id, struct err *e);
 int pg_evidence_on_requirements(struct store *base, int64_t org_id, int64_t system_id, const char *catalog_id, json_t **out, struct err *e);
 int pg_evidence_digests(struct store *base, json_t **out, struct err *e);
+int pg_risk_list(struct store *base, const struct store_risk_query *q, json_t **items, int64_t *total, struct err *e);
+int pg_risk_matrix(struct store *base, const struct store_risk_query *q, bool residual, json_t **out, struct err *e);
+int pg_risk_get(struct store *base, int64_t id, json_t **out, struct err *e);
+int pg_risk_create(struct store *base, json_t *fields, const char *now, int64_t *id_out, struct err *e);
+int pg_risk_update(struct store *base, int64_t id, json_t *fields, int64_t expected_version, const char *now, struct err *e);
+int pg_risk_evidence_list(struct store *base, int64_t risk_id, json_t **out, struct err *e);
+int pg_risk_evidence_add(struct store *base, int64_t risk_id, int64_t evidence_id, const char *now, struct err *e);
+int pg_risk_evidence_delete(struct store *base, int64_t risk_id, int64_t evidence_id, struct err *e);
+int pg_evidence_risks(struct store *base, int64_t evidence_id, json_t **out, struct err *e);
 
 #endif

@@ -3,7 +3,7 @@
  * the SQLite backend.
  *
  * Row conversion: integers and text map to JSON integers and strings; the column
- * "techniques" holds JSON text and becomes an array; the boolean columns "disabled"
+ * "techniques" and "objectives" hold JSON text and become arrays; the boolean columns "disabled"
  * (users) and "applicable" (soa_entries) become booleans, as PostgreSQL's BOOLEAN
  * does, so `aims db copy` checksums agree across backends.
  */
@@ -111,7 +111,7 @@ json_t *sq_row(sqlite3_stmt *st)
 		default: {
 			const char *text = (const char *)sqlite3_column_text(st, i);
 			int len = sqlite3_column_bytes(st, i);
-			if (strcmp(name, "techniques") == 0) {
+			if (strcmp(name, "techniques") == 0 || strcmp(name, "objectives") == 0) {
 				v = json_loadb(text, (size_t)len, 0, NULL);
 				if (!json_is_array(v)) {
 					json_decref(v);
