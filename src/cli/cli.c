@@ -41,7 +41,7 @@ static const struct cli_command cli_cmd_help = {
 
 static const struct cli_command *const top_commands[] = {
 	&cli_cmd_init, &cli_cmd_serve, &cli_cmd_org, &cli_cmd_user, &cli_cmd_token, &cli_cmd_system, &cli_cmd_soa,
-	&cli_cmd_assessment, &cli_cmd_evidence, &cli_cmd_db, &cli_cmd_backup, &cli_cmd_catalog, &cli_cmd_fair,
+	&cli_cmd_assessment, &cli_cmd_evidence, &cli_cmd_risk, &cli_cmd_db, &cli_cmd_backup, &cli_cmd_catalog, &cli_cmd_fair,
 	&cli_cmd_help, NULL,
 };
 

@@ -81,6 +81,7 @@ extern const struct cli_command cli_cmd_system;
 extern const struct cli_command cli_cmd_soa;
 extern const struct cli_command cli_cmd_assessment;
 extern const struct cli_command cli_cmd_evidence;
+extern const struct cli_command cli_cmd_risk;
 extern const struct cli_command cli_cmd_db;
 extern const struct cli_command cli_cmd_backup;
 extern const struct cli_command cli_cmd_catalog;

@@ -1,7 +1,8 @@
 /*
- * demo.c: loads demo/city.json (organisations, users, AI systems) through the same
- * use cases the UI and API use, so demo data is validated like any other input.
- * Runs as the operator; each system is created as its owner would create it.
+ * demo.c: loads demo/city.json (organisations, users, AI systems and their risks)
+ * through the same use cases the UI and API use, so demo data is validated like any
+ * other input. Runs as the operator; each system and its risks are created as the
+ * system's owner would create them.
  */
 #include "svc/internal.h"
 
@@ -83,8 +84,10 @@ int svc_demo_load(struct store *s, const char *path, const char *password, struc
 		json_t *input = json_deep_copy(item);
 		json_t *org_id = json_object_get(keys, json_string_value(json_object_get(item, "org")));
 		const char *owner_email = json_string_value(json_object_get(item, "owner"));
+		json_t *risks = json_incref(json_object_get(item, "risks"));
 		json_object_del(input, "org");
 		json_object_del(input, "owner");
+		json_object_del(input, "risks");
 		if (!org_id || !owner_email) {
 			json_decref(input);
 			rc = err_set(e, AIMS_EINVAL, "%s: systems[%zu] needs org and owner", path, i);
@@ -95,6 +98,18 @@ int svc_demo_load(struct store *s, const char *path, const char *password, struc
 		rc = svc_actor_by_email(s, owner_email, &owner, e);
 		if (!rc)
 			rc = svc_system_create(s, &owner, input, &created, e);
+		size_t k;
+		json_t *risk;
+		json_array_foreach(risks, k, risk) {
+			json_t *risk_input = json_deep_copy(risk), *made = NULL;
+			if (rc)
+				break;
+			json_object_set(risk_input, "system_id", json_object_get(created, "id"));
+			rc = svc_risk_create(s, &owner, json_integer_value(org_id), risk_input, &made, e);
+			json_decref(risk_input);
+			json_decref(made);
+		}
+		json_decref(risks);
 		actor_release(&owner);
 		json_decref(input);
 		json_decref(created);
