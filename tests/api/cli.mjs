@@ -269,6 +269,49 @@ fs.mkdirSync(emptyDir, { recursive: true });
 r = run(['evidence', 'verify', '--db', db, '--evidence-dir', emptyDir]);
 check(r.status === 1 && /0 ok, 3 missing/.test(r.out) && r.out.includes(emptyDir), '--evidence-dir names the directory checked (every file missing there)', show(r));
 
+// aims risk: the demo's five risks, add with a computed score, a field error that
+// names the field and changes nothing, set, link evidence, the CSV, and rights.
+r = run(['risk', 'list', '--db', db, ...OFFICER, '--org', '1', '--format', 'json']);
+let risks = null;
+try { risks = JSON.parse(r.out); } catch { /* reported below */ }
+check(r.status === 0 && risks && risks.total === 5 && risks.summary.by_level.critical === 2 && risks.items[0].score === 20,
+  'risk list shows the demo city\'s five risks, highest score first, two of them critical', show(r));
+r = run(['risk', 'add', '--db', db, ...OFFICER, '--org', '1', '--title', 'CLI 위험', '--likelihood', 'likely',
+  '--impact', 'minor', '--objectives', 'fairness,privacy', '--review-date', '2020-01-01']);
+let risk = null;
+try { risk = JSON.parse(r.out); } catch { /* reported below */ }
+check(r.status === 0 && risk && risk.score === 8 && risk.level === 'medium' && risk.overdue === true &&
+  JSON.stringify(risk.objectives) === '["fairness","privacy"]', 'risk add prints the risk with score 4 × 2 = 8, level and overdue', show(r));
+r = run(['risk', 'add', '--db', db, ...OFFICER, '--org', '1', '--title', 'CLI bad', '--likelihood', 'sometimes', '--impact', 'minor']);
+check(r.status === 1 && /likelihood: must be one of rare/.test(r.err) && r.out === '', 'risk add with a bad likelihood fails, naming the field and its codes', show(r));
+r = run(['risk', 'list', '--db', db, ...OFFICER, '--org', '1', '--format', 'json']);
+try { risks = JSON.parse(r.out); } catch { risks = null; }
+check(risks && risks.total === 6, 'and adds nothing', show(r));
+r = run(['risk', 'set', '--db', db, ...OFFICER, '--id', String(risk && risk.id), '--status', 'accepted']);
+check(r.status === 1 && /residual_likelihood/.test(r.err), 'risk set --status accepted without a residual estimate fails, naming residual_likelihood', show(r));
+r = run(['risk', 'set', '--db', db, ...OFFICER, '--id', String(risk && risk.id), '--residual-likelihood', 'rare',
+  '--residual-impact', 'minor', '--status', 'accepted', '--review-date', '']);
+let changed = null;
+try { changed = JSON.parse(r.out); } catch { /* reported below */ }
+check(r.status === 0 && changed && changed.residual_score === 2 && changed.status === 'accepted' && changed.review_date === null &&
+  changed.version === 2, 'risk set records the residual risk (2), accepts it and clears the review date', show(r));
+r = run(['risk', 'link', '--db', db, ...OFFICER, '--id', String(risk && risk.id), '--evidence', String(ev.id)]);
+check(r.status === 0 && r.out.includes(`"evidence_id":${ev.id}`), 'risk link links the policy evidence to the risk', show(r));
+r = run(['risk', 'link', '--db', db, ...OFFICER, '--id', String(risk && risk.id), '--evidence', String(ev.id)]);
+check(r.status === 1 && /evidence_id/.test(r.err), 'linking it twice fails, naming evidence_id', show(r));
+r = run(['risk', 'list', '--db', db, ...OFFICER, '--org', '1', '--format', 'csv', '--status', 'accepted']);
+check(r.status === 0 && r.out.startsWith('\uFEFFid,org,system,title') && r.out.includes('CLI 위험') && r.out.split('\r\n').length === 3,
+  'risk list --format csv writes the accepted risk under the documented header', show(r));
+r = run(['risk', 'add', '--db', db, '--as', 'viewer@hanbit.example', '--org', '1', '--title', 'CLI viewer', '--likelihood', 'rare', '--impact', 'minor']);
+check(r.status === 1 && /not allow/.test(r.err), 'a viewer cannot add a risk through the CLI', show(r));
+r = run(['risk', 'unlink', '--db', db, ...OFFICER, '--id', String(risk && risk.id), '--evidence', String(ev.id)]);
+check(r.status === 0 && /unlinked/.test(r.out), 'risk unlink removes the link', show(r));
+r = run(['risk', 'show', '--db', db, ...OFFICER, '--id', String(risk && risk.id)]);
+let riskShown = null;
+try { riskShown = JSON.parse(r.out); } catch { /* reported below */ }
+check(r.status === 0 && riskShown && riskShown.evidence.length === 0 && riskShown.history.some((h) => h.field === 'evidence' && h.old_value === `evidence ${ev.id}`),
+  'risk show has no evidence left and the unlink in its history', show(r));
+
 // aims assessment: roles apply as in the web UI; the export is what the API serves
 r = run(['assessment', 'export', '--db', db, '--as', 'viewer@hanbit.example', '--catalog', 'nist-ai-rmf-1.0']);
 check(r.status === 2 && /--system/.test(r.err), 'assessment export without --system is a usage error naming it', show(r));
