@@ -75,7 +75,7 @@ int risk_validate(json_t *input, enum record_mode mode, json_t *before, json_t *
 
 	const char *rl = after(f, before, "residual_likelihood"), *ri = after(f, before, "residual_impact");
 	if (!rl != !ri)
-		err_field_code(e, 0, rl ? "residual_impact" : "residual_likelihood", "required", -1,
+		err_field_code(e, 0, rl ? "residual_impact" : "residual_likelihood", "residual_pair", -1,
 			       "the residual risk needs both its likelihood and its impact");
 	const char *status = after(f, before, "status");
 	if (status && !strcmp(status, "accepted") && !rl && !ri)
@@ -85,7 +85,7 @@ int risk_validate(json_t *input, enum record_mode mode, json_t *before, json_t *
 	const char *plan = after(f, before, "treatment_plan");
 	if (treatment && (!strcmp(treatment, "modify") || !strcmp(treatment, "avoid") || !strcmp(treatment, "share")) &&
 	    !(plan && *plan))
-		err_field_code(e, 0, "treatment_plan", "required", -1, "is required when the treatment is %s", treatment);
+		err_field_code(e, 0, "treatment_plan", "plan_required", -1, "is required when the treatment is %s", treatment);
 
 	if (err_field_count(e) > errors) {
 		json_decref(*fields);

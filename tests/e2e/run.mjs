@@ -27,6 +27,12 @@
 //   n  open a system's assessments, choose a framework, set one requirement
 //   o  the assessment XLSX link downloads a workbook too
 //   p  the SoA and the assessment page at 375 px have no horizontal scroll
+//   q  open the risk register from the menu: the demo's two critical risks are counted,
+//      and choosing the matrix cell "almost certain × major" lists just that risk
+//   r  a new risk with treatment "modify" and no plan is refused, named at the field
+//      (aria-invalid, message beside it), the typed title kept
+//   s  with a plan it is saved: its page shows level and score (high · 16)
+//   t  the register at 375 px has no horizontal scroll
 // plus: screenshots saved, and the server exits 0 on SIGTERM.
 // Screenshots for people to look at: DIR/systems-375.png, systems-1280.png,
 // systems-new-375.png, systems-new-1280.png, the form's error state in
@@ -517,7 +523,7 @@ async function main() {
     expect(rows === 38, `${rows} control rows, expected the 38 Annex A controls`);
   });
   if (!officerIn) {
-    for (const n of ['i', 'j', 'k', 'l', 'm', 'n', 'o', 'p']) fail(`${n}: (skipped)`, 'the officer could not open the SoA');
+    for (const n of ['i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't']) fail(`${n}: (skipped)`, 'the officer could not open the SoA');
   } else {
     await check('i: filtering the SoA by status leaves only rows of that status', async () => {
       await go(op, base, soaPath);
@@ -677,6 +683,70 @@ async function main() {
         expect(m.scrollWidth <= NARROW + 1, `${p}: scrollWidth ${m.scrollWidth} > ${NARROW}${describeWorst(m)}`);
       }
       await op.setViewportSize({ width: WIDE, height: 900 });
+    });
+
+    let risksPath = null;
+    await check('q: the risk register from the menu counts the critical risks; a matrix cell filters the list', async () => {
+      await go(op, base, '/');
+      await Promise.all([
+        op.waitForURL((u) => /^\/orgs\/\d+\/risks$/.test(u.pathname), { waitUntil: 'load' }),
+        op.locator('header nav').getByRole('link', { name: '위험', exact: true }).click(),
+      ]);
+      risksPath = pathOf(op);
+      const counts = oneLine((await op.locator('ul.counts').textContent()) ?? '', 300);
+      expect(/매우 높음\s*2/.test(counts), `the level counts say "${counts}"`);
+      // almost certain × major: the face-recognition entry risk of the demo (score 20)
+      const cell = op.locator('table.matrix').first().locator('a[href*="likelihood=almost_certain&impact=major"]');
+      expect((await cell.textContent())?.trim() === '1', 'the cell almost_certain × major does not count 1');
+      await Promise.all([op.waitForURL((u) => u.searchParams.get('impact') === 'major', { waitUntil: 'load' }), cell.click()]);
+      const rows = await op.locator('table.list tbody tr').allTextContents();
+      expect(rows.length === 1 && rows[0].includes('얼굴'), `the chosen cell lists ${rows.length} rows: ${oneLine(rows.join(' | '), 200)}`);
+    });
+
+    await check('r: a risk to modify without a plan is refused, named at the field, the title kept', async () => {
+      expect(risksPath, 'no register (q failed)');
+      await go(op, base, risksPath);
+      await Promise.all([
+        op.waitForURL((u) => u.pathname === `${risksPath}/new`, { waitUntil: 'load' }),
+        op.getByRole('link', { name: '새 위험' }).click(),
+      ]);
+      await op.getByLabel('제목').fill(`e2e 위험 ${stamp}`);
+      await op.getByLabel('처리 방안').selectOption('modify');
+      await op.getByLabel('발생 가능성', { exact: true }).first().selectOption('likely');
+      await op.getByLabel('영향', { exact: true }).first().selectOption('major');
+      const [res] = await Promise.all([
+        op.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === risksPath),
+        op.getByRole('button', { name: '위험 추가' }).click(),
+      ]);
+      await op.waitForLoadState('load');
+      expect(res.status() === 422, `POST answered ${res.status()}, expected 422`);
+      const field = op.locator('#r-treatment_plan');
+      expect(await field.getAttribute('aria-invalid') === 'true', '#r-treatment_plan has no aria-invalid="true"');
+      const described = (await field.getAttribute('aria-describedby')) ?? '';
+      expect(described.split(/\s+/).includes('r-treatment_plan-error'), `aria-describedby is "${described}"`);
+      expect(await op.locator('#r-treatment_plan-error').isVisible(), 'the message beside the field is not visible');
+      expect(await op.getByLabel('제목').inputValue() === `e2e 위험 ${stamp}`, 'the title typed was not kept');
+      await op.screenshot({ path: path.join(opts.tmp, 'risk-new-error-1280.png'), fullPage: false });
+    });
+
+    await check('s: with a plan the risk is saved; its page shows level and score', async () => {
+      await op.getByLabel('처리 계획').fill('분기별 공정성 검사 (e2e)');
+      await Promise.all([
+        op.waitForURL((u) => /^\/risks\/\d+$/.test(u.pathname), { waitUntil: 'load' }),
+        op.getByRole('button', { name: '위험 추가' }).click(),
+      ]);
+      const facts = oneLine((await op.locator('dl.facts').textContent()) ?? '', 400);
+      expect(facts.includes('높음 · 16'), `the risk page says "${facts}"`);
+    });
+
+    await check(`t: the risk register at ${NARROW} px has no horizontal scroll`, async () => {
+      expect(risksPath, 'no register (q failed)');
+      await op.setViewportSize({ width: NARROW, height: 800 });
+      await go(op, base, risksPath);
+      const m = await noHorizontalScroll(op);
+      await op.screenshot({ path: path.join(opts.tmp, 'risks-375.png'), fullPage: false });
+      await op.setViewportSize({ width: WIDE, height: 900 });
+      expect(m.scrollWidth <= NARROW + 1, `scrollWidth ${m.scrollWidth} > ${NARROW}${describeWorst(m)}`);
     });
   }
   if (pageErrors.length) fail('no script errors on the pages', pageErrors.join(' | '));
