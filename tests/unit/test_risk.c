@@ -269,13 +269,13 @@ static void test_create_residual_needs_both_parts(void **state)
 {
 	(void)state;
 	expect_one("{\"title\": \"t\", \"likelihood\": \"rare\", \"impact\": \"minor\", \"residual_likelihood\": \"rare\"}",
-		   RECORD_CREATE, NULL, "residual_impact", "required");
+		   RECORD_CREATE, NULL, "residual_impact", "residual_pair");
 	expect_one("{\"title\": \"t\", \"likelihood\": \"rare\", \"impact\": \"minor\", \"residual_impact\": \"minor\"}",
-		   RECORD_CREATE, NULL, "residual_likelihood", "required");
+		   RECORD_CREATE, NULL, "residual_likelihood", "residual_pair");
 	/* An empty part counts as not given. */
 	expect_one("{\"title\": \"t\", \"likelihood\": \"rare\", \"impact\": \"minor\", \"residual_likelihood\": \"rare\", "
 		   "\"residual_impact\": \"\"}",
-		   RECORD_CREATE, NULL, "residual_impact", "required");
+		   RECORD_CREATE, NULL, "residual_impact", "residual_pair");
 }
 
 static void test_create_accepted_needs_residual(void **state)
@@ -304,12 +304,12 @@ static void test_create_treatment_needs_plan(void **state)
 		char input[240];
 		snprintf(input, sizeof input,
 			 "{\"title\": \"t\", \"likelihood\": \"rare\", \"impact\": \"minor\", \"treatment\": \"%s\"}", need[i]);
-		expect_one(input, RECORD_CREATE, NULL, "treatment_plan", "required");
+		expect_one(input, RECORD_CREATE, NULL, "treatment_plan", "plan_required");
 		snprintf(input, sizeof input,
 			 "{\"title\": \"t\", \"likelihood\": \"rare\", \"impact\": \"minor\", \"treatment\": \"%s\", "
 			 "\"treatment_plan\": \"  \"}",
 			 need[i]);
-		expect_one(input, RECORD_CREATE, NULL, "treatment_plan", "required");
+		expect_one(input, RECORD_CREATE, NULL, "treatment_plan", "plan_required");
 	}
 	static const char *const free_of_plan[] = { "undecided", "retain" };
 	for (size_t i = 0; i < 2; i++) {
@@ -337,8 +337,8 @@ static void test_create_every_cross_field_problem_at_once(void **state)
 	assert_null(f);
 	assert_int_equal(err_field_count(&e), 3);
 	assert_code(&e, "review_date", "date");
-	assert_code(&e, "residual_likelihood", "required");
-	assert_code(&e, "treatment_plan", "required");
+	assert_code(&e, "residual_likelihood", "residual_pair");
+	assert_code(&e, "treatment_plan", "plan_required");
 	err_release(&e);
 }
 
@@ -393,12 +393,12 @@ static void test_patch_clearing_the_residual(void **state)
 	json_decref(f);
 	/* One part cleared while the other stays: the cleared one is missing. */
 	expect_one("{\"residual_impact\": null, \"status\": \"open\"}", RECORD_PATCH, BEFORE, "residual_impact",
-		   "required");
+		   "residual_pair");
 	/* Both cleared while the stored status stays accepted. */
 	expect_one("{\"residual_likelihood\": null, \"residual_impact\": null}", RECORD_PATCH, BEFORE,
 		   "residual_likelihood", "accept_needs_residual");
 	/* One part given on a risk without an estimate. */
-	expect_one("{\"residual_likelihood\": \"rare\"}", RECORD_PATCH, BEFORE_BARE, "residual_impact", "required");
+	expect_one("{\"residual_likelihood\": \"rare\"}", RECORD_PATCH, BEFORE_BARE, "residual_impact", "residual_pair");
 }
 
 static void test_patch_status_and_treatment_against_before(void **state)
@@ -415,13 +415,13 @@ static void test_patch_status_and_treatment_against_before(void **state)
 	assert_int_equal(INT(f, "residual_score"), 2);
 	json_decref(f);
 	/* A treatment needing a plan on a risk with none. */
-	expect_one("{\"treatment\": \"avoid\"}", RECORD_PATCH, BEFORE_BARE, "treatment_plan", "required");
+	expect_one("{\"treatment\": \"avoid\"}", RECORD_PATCH, BEFORE_BARE, "treatment_plan", "plan_required");
 	/* The stored plan counts. */
 	assert_int_equal(validate("{\"treatment\": \"share\"}", RECORD_PATCH, BEFORE, &f, &e), 0);
 	json_decref(f);
 	/* Emptying the plan of a risk whose treatment needs one. */
-	expect_one("{\"treatment_plan\": \"\"}", RECORD_PATCH, BEFORE, "treatment_plan", "required");
-	expect_one("{\"treatment_plan\": null}", RECORD_PATCH, BEFORE, "treatment_plan", "required");
+	expect_one("{\"treatment_plan\": \"\"}", RECORD_PATCH, BEFORE, "treatment_plan", "plan_required");
+	expect_one("{\"treatment_plan\": null}", RECORD_PATCH, BEFORE, "treatment_plan", "plan_required");
 	/* ... is fine when the treatment changes to one that needs none. */
 	assert_int_equal(validate("{\"treatment_plan\": \"\", \"treatment\": \"retain\"}", RECORD_PATCH, BEFORE, &f, &e), 0);
 	json_decref(f);

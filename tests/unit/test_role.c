@@ -19,7 +19,7 @@
 #include <string.h>
 
 #define ALL_RIGHTS (RIGHT_READ | RIGHT_SYSTEM_CREATE | RIGHT_SYSTEM_EDIT_ANY | RIGHT_SYSTEM_EDIT_OWN | \
-		    RIGHT_ADMIN | RIGHT_AUTH_LOG)
+		    RIGHT_ADMIN | RIGHT_AUTH_LOG | RIGHT_RISK_MANAGE)
 
 static void test_role_rights_table(void **state)
 {
@@ -27,9 +27,10 @@ static void test_role_rights_table(void **state)
 	/* The table of docs/internals/design.md, column by column. */
 	assert_int_equal(role_rights("admin"), ALL_RIGHTS);
 	assert_int_equal(role_rights("officer"),
-			 RIGHT_READ | RIGHT_SYSTEM_CREATE | RIGHT_SYSTEM_EDIT_ANY | RIGHT_SYSTEM_EDIT_OWN);
+			 RIGHT_READ | RIGHT_SYSTEM_CREATE | RIGHT_SYSTEM_EDIT_ANY | RIGHT_SYSTEM_EDIT_OWN | RIGHT_RISK_MANAGE);
 	assert_int_equal(role_rights("owner"), RIGHT_READ | RIGHT_SYSTEM_CREATE | RIGHT_SYSTEM_EDIT_OWN);
-	assert_int_equal(role_rights("reviewer"), RIGHT_READ);
+	/* The risk manager of MISSION.md: reads everything, manages risks, nothing else. */
+	assert_int_equal(role_rights("reviewer"), RIGHT_READ | RIGHT_RISK_MANAGE);
 	assert_int_equal(role_rights("auditor"), RIGHT_READ | RIGHT_AUTH_LOG);
 	assert_int_equal(role_rights("viewer"), RIGHT_READ);
 }
