@@ -18,7 +18,9 @@
  * catalog upgrade leaves behind (stale lists, review_from), and evidence (versions,
  * every list filter with literal % and _, state against a given day, totals with
  * limit/offset, links unique per target, evidence on requirements by organisation and
- * by system, digests for verify).
+ * by system, digests for verify), and the risk register (every field read back,
+ * defaults, versions, every list filter and sort both ways with paging and totals, the
+ * matrix per cell with filters, links to evidence unique per pair, both directions).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -2140,6 +2142,523 @@ static void test_evidence_digests(void **state)
 	json_decref(rows);
 }
 
+/* ------------------------------------------------------------------ risks */
+
+/* Creates a risk of org_id in its own transaction: title, likelihood and impact with
+ * their score; more (stolen, may be NULL) adds or overrides fields. */
+static int64_t risk_create(struct fx *f, int64_t org_id, const char *title, const char *likelihood,
+			   const char *impact, int score, json_t *more)
+{
+	struct err e = ERR_INIT;
+	int64_t id = 0;
+	json_t *fields = json_pack("{sI ss ss ss si}", "org_id", (json_int_t)org_id, "title", title, "likelihood",
+				   likelihood, "impact", impact, "score", score);
+	if (more)
+		json_object_update(fields, more);
+	json_decref(more);
+	begin(f);
+	int rc = store_risk_create(f->s, fields, NOW1, &id, &e);
+	json_decref(fields);
+	check(rc, &e, "risk create");
+	commit(f);
+	assert_true(id > 0);
+	return id;
+}
+
+static json_t *risk_get(struct fx *f, int64_t id)
+{
+	struct err e = ERR_INIT;
+	json_t *o = NULL;
+	check(store_risk_get(f->s, id, &o, &e), &e, "risk get");
+	return o;
+}
+
+/* A query over this test's subtree, every risk, the default sort (score, highest first). */
+static struct store_risk_query risk_query(struct fx *f)
+{
+	struct store_risk_query q;
+	memset(&q, 0, sizeof q);
+	q.scope = &f->scope;
+	q.sort = "score";
+	q.descending = true;
+	return q;
+}
+
+/* Lists with q and checks the ids, in order, and the total. */
+static void risk_expect(struct fx *f, const struct store_risk_query *q, const int64_t *want, size_t n,
+			int64_t want_total)
+{
+	struct err e = ERR_INIT;
+	json_t *items = NULL;
+	int64_t total = -1;
+	check(store_risk_list(f->s, q, &items, &total, &e), &e, "risk list");
+	bool same = json_array_size(items) == n && total == want_total;
+	for (size_t i = 0; same && i < n; i++)
+		same = INT(json_array_get(items, i), "id") == want[i];
+	if (!same) {
+		char got[512] = "", wanted[512] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < json_array_size(items) && used < sizeof got - 24; i++)
+			used += (size_t)snprintf(got + used, sizeof got - used, "%lld ",
+						 (long long)INT(json_array_get(items, i), "id"));
+		used = 0;
+		for (size_t i = 0; i < n && used < sizeof wanted - 24; i++)
+			used += (size_t)snprintf(wanted + used, sizeof wanted - used, "%lld ", (long long)want[i]);
+		json_decref(items);
+		fail_msg("want ids [%s] total %lld, got [%s] total %lld", wanted, (long long)want_total, got,
+			 (long long)total);
+	}
+	json_decref(items);
+}
+
+static void test_risk_create_get_update(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t owner = user(f, "risk-owner");
+	int64_t sys_id = sys(f, "risk system", "deployment", f->root, owner);
+	int64_t id = risk_create(
+		f, f->root, "편향된 채용 판정", "likely", "major", 16,
+		json_pack("{sI ss ss s[ss] ss ss ss ss ss si sI ss ss sI}", "system_id", (json_int_t)sys_id, "description",
+			  "설명", "source", "machine_learning", "objectives", "fairness", "privacy", "consequences",
+			  "차별", "treatment", "modify", "treatment_plan", "재학습", "residual_likelihood", "unlikely",
+			  "residual_impact", "minor", "residual_score", 4, "owner_user_id", (json_int_t)owner,
+			  "review_date", "2027-03-31", "status", "in_treatment", "created_by", (json_int_t)owner));
+	json_t *r = risk_get(f, id);
+	assert_int_equal(INT(r, "id"), id);
+	assert_int_equal(INT(r, "org_id"), f->root);
+	assert_non_null(strstr(STR(r, "org_name"), f->tag));
+	assert_string_equal(STR(r, "org_path"), f->root_path);
+	assert_int_equal(INT(r, "system_id"), sys_id);
+	assert_string_equal(STR(r, "system_name"), "risk system");
+	assert_string_equal(STR(r, "title"), "편향된 채용 판정");
+	assert_string_equal(STR(r, "description"), "설명");
+	assert_string_equal(STR(r, "source"), "machine_learning");
+	json_t *objectives = json_object_get(r, "objectives");
+	assert_true(json_is_array(objectives));
+	assert_int_equal(json_array_size(objectives), 2);
+	assert_string_equal(json_string_value(json_array_get(objectives, 0)), "fairness");
+	assert_string_equal(json_string_value(json_array_get(objectives, 1)), "privacy");
+	assert_string_equal(STR(r, "consequences"), "차별");
+	assert_string_equal(STR(r, "likelihood"), "likely");
+	assert_string_equal(STR(r, "impact"), "major");
+	assert_true(json_is_integer(json_object_get(r, "score")));
+	assert_int_equal(INT(r, "score"), 16);
+	assert_string_equal(STR(r, "treatment"), "modify");
+	assert_string_equal(STR(r, "treatment_plan"), "재학습");
+	assert_string_equal(STR(r, "residual_likelihood"), "unlikely");
+	assert_string_equal(STR(r, "residual_impact"), "minor");
+	assert_true(json_is_integer(json_object_get(r, "residual_score")));
+	assert_int_equal(INT(r, "residual_score"), 4);
+	assert_int_equal(INT(r, "owner_user_id"), owner);
+	assert_string_equal(STR(r, "owner_name"), "risk-owner");
+	assert_non_null(strstr(STR(r, "owner_email"), "risk-owner-"));
+	assert_string_equal(STR(r, "review_date"), "2027-03-31");
+	assert_string_equal(STR(r, "status"), "in_treatment");
+	assert_int_equal(INT(r, "created_by"), owner);
+	assert_true(json_is_integer(json_object_get(r, "evidence_count")));
+	assert_int_equal(INT(r, "evidence_count"), 0);
+	assert_int_equal(INT(r, "version"), 1);
+	assert_string_equal(STR(r, "created_at"), NOW1);
+	assert_string_equal(STR(r, "updated_at"), NOW1);
+	json_decref(r);
+
+	/* Defaults: no system (0), no residual estimate, no owner, no review date. */
+	int64_t bare = risk_create(f, f->root, "bare", "rare", "negligible", 1, NULL);
+	r = risk_get(f, bare);
+	assert_int_equal(INT(r, "system_id"), 0);
+	assert_true(json_is_null(json_object_get(r, "system_name")));
+	assert_string_equal(STR(r, "description"), "");
+	assert_string_equal(STR(r, "source"), "other");
+	assert_true(json_is_array(json_object_get(r, "objectives")));
+	assert_int_equal(json_array_size(json_object_get(r, "objectives")), 0);
+	assert_string_equal(STR(r, "treatment"), "undecided");
+	assert_string_equal(STR(r, "treatment_plan"), "");
+	assert_true(json_is_null(json_object_get(r, "residual_likelihood")));
+	assert_true(json_is_null(json_object_get(r, "residual_impact")));
+	assert_true(json_is_null(json_object_get(r, "residual_score")));
+	assert_true(json_is_null(json_object_get(r, "owner_user_id")));
+	assert_true(json_is_null(json_object_get(r, "owner_email")));
+	assert_true(json_is_null(json_object_get(r, "review_date")));
+	assert_string_equal(STR(r, "status"), "open");
+	assert_true(json_is_null(json_object_get(r, "created_by")));
+	json_decref(r);
+
+	/* Versioned update: the right version applies, a stale one is a conflict. */
+	begin(f);
+	json_t *fields = json_pack("{ss ss si so so so so}", "title", "편향된 채용 판정 (개정)", "impact", "severe", "score",
+				   20, "residual_likelihood", json_null(), "residual_impact", json_null(),
+				   "residual_score", json_null(), "objectives", json_pack("[s]", "security"));
+	check(store_risk_update(f->s, id, fields, 1, NOW2, &e), &e, "risk update");
+	assert_int_equal(store_risk_update(f->s, id, fields, 1, NOW3, &e), AIMS_ECONFLICT);
+	err_release(&e);
+	json_decref(fields);
+	commit(f);
+	r = risk_get(f, id);
+	assert_int_equal(INT(r, "version"), 2);
+	assert_string_equal(STR(r, "title"), "편향된 채용 판정 (개정)");
+	assert_string_equal(STR(r, "impact"), "severe");
+	assert_int_equal(INT(r, "score"), 20);
+	assert_string_equal(STR(r, "likelihood"), "likely");
+	assert_true(json_is_null(json_object_get(r, "residual_likelihood")));
+	assert_true(json_is_null(json_object_get(r, "residual_score")));
+	assert_int_equal(json_array_size(json_object_get(r, "objectives")), 1);
+	assert_string_equal(STR(r, "updated_at"), NOW2);
+	assert_string_equal(STR(r, "created_at"), NOW1);
+	json_decref(r);
+	/* Version 0: no check; detaching from the system stores 0. */
+	begin(f);
+	fields = json_pack("{sI so}", "system_id", (json_int_t)0, "review_date", json_null());
+	check(store_risk_update(f->s, id, fields, 0, NOW3, &e), &e, "risk update without a version");
+	json_decref(fields);
+	/* The organisation and the creator cannot be changed. */
+	fields = json_pack("{sI}", "org_id", (json_int_t)f->root);
+	assert_int_equal(store_risk_update(f->s, id, fields, 0, NOW3, &e), AIMS_EINVAL);
+	err_release(&e);
+	json_decref(fields);
+	fields = json_pack("{ss}", "title", "x");
+	assert_int_equal(store_risk_update(f->s, id + 1000000, fields, 0, NOW3, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	json_decref(fields);
+	commit(f);
+	r = risk_get(f, id);
+	assert_int_equal(INT(r, "version"), 3);
+	assert_int_equal(INT(r, "system_id"), 0);
+	assert_true(json_is_null(json_object_get(r, "review_date")));
+	json_decref(r);
+	assert_int_equal(store_risk_get(f->s, id + 1000000, &r, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+
+	/* A create that is rolled back leaves nothing. */
+	int64_t gone = 0;
+	begin(f);
+	fields = json_pack("{sI ss ss ss si}", "org_id", (json_int_t)f->root, "title", "rolled back", "likelihood", "rare",
+			   "impact", "minor", "score", 2);
+	check(store_risk_create(f->s, fields, NOW1, &gone, &e), &e, "risk create");
+	json_decref(fields);
+	store_tx_rollback(f->s);
+	assert_int_equal(store_risk_get(f->s, gone, &r, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+}
+
+static void test_risk_list_filters_and_sort(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t owner = user(f, "risk-lister");
+	int64_t a = org(f, "risk A", f->root), a1 = org(f, "risk A1", a), b = org(f, "risk B", f->root);
+	char pa[ORG_PATH_MAX];
+	org_path(f, a, pa);
+	int64_t sys_a = sys(f, "risk system A", "deployment", a, owner);
+	int64_t sys_a1 = sys(f, "risk system A1", "deployment", a1, owner);
+	/* r1..r5 with distinct scores: 1, 6, 12, 16, 25. */
+	int64_t r1 = risk_create(f, a, "alpha 100% sure", "rare", "negligible", 1,
+				 json_pack("{ss ss s[s]}", "review_date", "2026-06-14", "status", "closed", "objectives",
+					   "privacy"));
+	int64_t r2 = risk_create(f, a1, "bravo", "unlikely", "moderate", 6,
+				 json_pack("{sI ss ss s[ss] sI}", "system_id", (json_int_t)sys_a1, "review_date",
+					   "2026-06-14", "source", "machine_learning", "objectives", "fairness", "privacy",
+					   "owner_user_id", (json_int_t)owner));
+	int64_t r3 = risk_create(f, a, "charlie", "possible", "major", 12,
+				 json_pack("{sI ss ss ss}", "system_id", (json_int_t)sys_a, "review_date", TODAY,
+					   "description", "Model DRIFT", "treatment", "retain"));
+	int64_t r4 = risk_create(f, b, "delta", "likely", "major", 16,
+				 json_pack("{ss ss ss ss si}", "consequences", "a_b harm", "status", "accepted",
+					   "residual_likelihood", "rare", "residual_impact", "major", "residual_score", 4));
+	int64_t r5 = risk_create(f, a, "echo", "almost_certain", "severe", 25,
+				 json_pack("{ss ss ss si ss}", "review_date", "2026-01-01", "residual_likelihood", "rare",
+					   "residual_impact", "major", "residual_score", 4, "status", "in_treatment"));
+
+	/* Highest score first over the whole subtree. */
+	struct store_risk_query q = risk_query(f);
+	int64_t all[] = { r5, r4, r3, r2, r1 };
+	risk_expect(f, &q, all, 5, 5);
+	/* Each filter on its own. */
+	q.org_path = pa;
+	int64_t in_a[] = { r5, r3, r2, r1 };
+	risk_expect(f, &q, in_a, 4, 4);
+	q = risk_query(f);
+	q.system_id = sys_a1;
+	risk_expect(f, &q, (int64_t[]){ r2 }, 1, 1);
+	q.system_id = -1;
+	int64_t no_system[] = { r5, r4, r1 };
+	risk_expect(f, &q, no_system, 3, 3);
+	q = risk_query(f);
+	q.status = "accepted";
+	risk_expect(f, &q, (int64_t[]){ r4 }, 1, 1);
+	q = risk_query(f);
+	q.treatment = "retain";
+	risk_expect(f, &q, (int64_t[]){ r3 }, 1, 1);
+	q = risk_query(f);
+	q.source = "machine_learning";
+	risk_expect(f, &q, (int64_t[]){ r2 }, 1, 1);
+	q = risk_query(f);
+	q.objective = "privacy";
+	risk_expect(f, &q, (int64_t[]){ r2, r1 }, 2, 2);
+	q.objective = "fairness";
+	risk_expect(f, &q, (int64_t[]){ r2 }, 1, 1);
+	q.objective = "safety";
+	risk_expect(f, &q, NULL, 0, 0);
+	q = risk_query(f);
+	q.likelihood = "possible";
+	q.impact = "major";
+	risk_expect(f, &q, (int64_t[]){ r3 }, 1, 1);
+	q.likelihood = "likely";
+	risk_expect(f, &q, (int64_t[]){ r4 }, 1, 1);
+	q = risk_query(f);
+	q.owner_user_id = owner;
+	risk_expect(f, &q, (int64_t[]){ r2 }, 1, 1);
+	/* Score ranges (a level's band). */
+	q = risk_query(f);
+	q.score_min = 10;
+	q.score_max = 16;
+	risk_expect(f, &q, (int64_t[]){ r4, r3 }, 2, 2);
+	q.score_min = 17;
+	q.score_max = 25;
+	risk_expect(f, &q, (int64_t[]){ r5 }, 1, 1);
+	/* Overdue: a review date before the day, not closed (r1 is closed; r3 is due today). */
+	q = risk_query(f);
+	q.overdue_on = TODAY;
+	risk_expect(f, &q, (int64_t[]){ r5, r2 }, 2, 2);
+	/* q: title, description or consequences; % and _ literal; ASCII case ignored. */
+	q = risk_query(f);
+	q.q = "100%";
+	risk_expect(f, &q, (int64_t[]){ r1 }, 1, 1);
+	q.q = "drift";
+	risk_expect(f, &q, (int64_t[]){ r3 }, 1, 1);
+	q.q = "a_b";
+	risk_expect(f, &q, (int64_t[]){ r4 }, 1, 1);
+	q.q = "%";
+	risk_expect(f, &q, (int64_t[]){ r1 }, 1, 1);
+	/* Filters combine. */
+	q = risk_query(f);
+	q.org_path = pa;
+	q.system_id = -1;
+	q.score_min = 2;
+	risk_expect(f, &q, (int64_t[]){ r5 }, 1, 1);
+
+	/* Sorts, both ways; id breaks ties; no review date sorts last either way. */
+	q = risk_query(f);
+	q.descending = false;
+	int64_t by_score_asc[] = { r1, r2, r3, r4, r5 };
+	risk_expect(f, &q, by_score_asc, 5, 5);
+	q.sort = "title";
+	risk_expect(f, &q, by_score_asc, 5, 5);
+	q.descending = true;
+	risk_expect(f, &q, all, 5, 5);
+	q.sort = "id";
+	q.descending = false;
+	risk_expect(f, &q, by_score_asc, 5, 5);
+	q.sort = "review_date";
+	int64_t by_review[] = { r5, r1, r2, r3, r4 };
+	risk_expect(f, &q, by_review, 5, 5);
+	q.descending = true;
+	int64_t by_review_desc[] = { r3, r2, r1, r5, r4 };
+	risk_expect(f, &q, by_review_desc, 5, 5);
+	/* updated_at: r2 changed last. */
+	begin(f);
+	json_t *fields = json_pack("{ss}", "description", "touched");
+	check(store_risk_update(f->s, r2, fields, 0, NOW3, &e), &e, "risk update");
+	json_decref(fields);
+	commit(f);
+	q.sort = "updated_at";
+	int64_t by_updated_desc[] = { r2, r5, r4, r3, r1 };
+	risk_expect(f, &q, by_updated_desc, 5, 5);
+
+	/* limit and offset page; the total counts every match. */
+	q = risk_query(f);
+	q.limit = 2;
+	risk_expect(f, &q, (int64_t[]){ r5, r4 }, 2, 5);
+	q.offset = 2;
+	risk_expect(f, &q, (int64_t[]){ r3, r2 }, 2, 5);
+	q.offset = 4;
+	risk_expect(f, &q, (int64_t[]){ r1 }, 1, 5);
+	q.offset = 10;
+	risk_expect(f, &q, NULL, 0, 5);
+	/* Without a total pointer. */
+	json_t *items = NULL;
+	q = risk_query(f);
+	check(store_risk_list(f->s, &q, &items, NULL, &e), &e, "risk list without a total");
+	assert_int_equal(json_array_size(items), 5);
+	json_decref(items);
+	/* Another test's scope sees none of these. */
+	const char *nowhere[] = { "/999999999/" };
+	struct store_scope other = { .paths = nowhere, .count = 1 };
+	q = risk_query(f);
+	q.scope = &other;
+	risk_expect(f, &q, NULL, 0, 0);
+}
+
+/* The count of the cell (likelihood, impact) in matrix rows, 0 when absent. */
+static json_int_t cell_count(json_t *rows, const char *likelihood, const char *impact)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(rows, i, c)
+		if (!strcmp(STR(c, "likelihood"), likelihood) && !strcmp(STR(c, "impact"), impact))
+			return INT(c, "count");
+	return 0;
+}
+
+static void test_risk_matrix(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "matrix A", f->root), b = org(f, "matrix B", f->root);
+	char pa[ORG_PATH_MAX];
+	org_path(f, a, pa);
+	risk_create(f, a, "m1", "possible", "major", 12, NULL);
+	risk_create(f, a, "m2", "possible", "major", 12,
+		    json_pack("{ss ss si ss}", "residual_likelihood", "rare", "residual_impact", "major", "residual_score", 4,
+			      "status", "accepted"));
+	risk_create(f, a, "m3", "rare", "minor", 2,
+		    json_pack("{ss ss si}", "residual_likelihood", "rare", "residual_impact", "major", "residual_score", 4));
+	risk_create(f, b, "m4", "possible", "major", 12, NULL);
+
+	json_t *rows = NULL;
+	struct store_risk_query q = risk_query(f);
+	check(store_risk_matrix(f->s, &q, false, &rows, &e), &e, "inherent matrix");
+	assert_int_equal(json_array_size(rows), 2); /* only cells with risks */
+	assert_int_equal(cell_count(rows, "possible", "major"), 3);
+	assert_int_equal(cell_count(rows, "rare", "minor"), 1);
+	json_decref(rows);
+	check(store_risk_matrix(f->s, &q, true, &rows, &e), &e, "residual matrix");
+	assert_int_equal(json_array_size(rows), 1);
+	assert_int_equal(cell_count(rows, "rare", "major"), 2);
+	json_decref(rows);
+	/* Filters apply; sort and paging do not. */
+	q.org_path = pa;
+	q.limit = 1;
+	q.offset = 3;
+	check(store_risk_matrix(f->s, &q, false, &rows, &e), &e, "inherent matrix of A");
+	assert_int_equal(cell_count(rows, "possible", "major"), 2);
+	assert_int_equal(cell_count(rows, "rare", "minor"), 1);
+	json_decref(rows);
+	q.status = "accepted";
+	check(store_risk_matrix(f->s, &q, true, &rows, &e), &e, "residual matrix of A's accepted risks");
+	assert_int_equal(json_array_size(rows), 1);
+	assert_int_equal(cell_count(rows, "rare", "major"), 1);
+	json_decref(rows);
+	/* Residual estimate cleared: left out of the residual matrix. */
+	q = risk_query(f);
+	q.q = "m3";
+	json_t *items = NULL;
+	check(store_risk_list(f->s, &q, &items, NULL, &e), &e, "risk list");
+	assert_int_equal(json_array_size(items), 1);
+	int64_t m3 = INT(json_array_get(items, 0), "id");
+	json_decref(items);
+	begin(f);
+	json_t *fields = json_pack("{so so so}", "residual_likelihood", json_null(), "residual_impact", json_null(),
+				   "residual_score", json_null());
+	check(store_risk_update(f->s, m3, fields, 0, NOW2, &e), &e, "clear the residual");
+	json_decref(fields);
+	commit(f);
+	q = risk_query(f);
+	check(store_risk_matrix(f->s, &q, true, &rows, &e), &e, "residual matrix");
+	assert_int_equal(cell_count(rows, "rare", "major"), 1);
+	json_decref(rows);
+	/* Nothing matches: an empty array. */
+	q.status = "closed";
+	check(store_risk_matrix(f->s, &q, false, &rows, &e), &e, "empty matrix");
+	assert_true(json_is_array(rows));
+	assert_int_equal(json_array_size(rows), 0);
+	json_decref(rows);
+}
+
+static void test_risk_evidence_links(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "risk ev A", f->root);
+	int64_t sys_a = sys(f, "risk ev system", "deployment", a, user(f, "risk-ev-owner"));
+	int64_t r1 = risk_create(f, a, "linked risk", "likely", "severe", 20,
+				 json_pack("{sI ss ss si ss}", "system_id", (json_int_t)sys_a, "residual_likelihood", "rare",
+					   "residual_impact", "minor", "residual_score", 2, "status", "accepted"));
+	int64_t r2 = risk_create(f, f->root, "other risk", "rare", "minor", 2, NULL);
+	int64_t ev1 = ev_create(f, a, "fairness report", json_pack("{ss ss}", "kind", "fair_run", "valid_until", "2099-12-31"));
+	int64_t ev2 = ev_create(f, f->root, "policy", NULL);
+
+	begin(f);
+	check(store_risk_evidence_add(f->s, r1, ev2, NOW2, &e), &e, "link ev2");
+	check(store_risk_evidence_add(f->s, r1, ev1, NOW2, &e), &e, "link ev1");
+	check(store_risk_evidence_add(f->s, r2, ev1, NOW3, &e), &e, "the same evidence on another risk");
+	commit(f);
+	/* The same link twice: a conflict naming evidence_id; the transaction stays usable. */
+	begin(f);
+	assert_int_equal(store_risk_evidence_add(f->s, r1, ev1, NOW3, &e), AIMS_ECONFLICT);
+	assert_non_null(field_error(&e, "evidence_id"));
+	err_release(&e);
+	store_tx_rollback(f->s);
+
+	/* The risk's evidence, in evidence id order. */
+	json_t *rows = NULL;
+	check(store_risk_evidence_list(f->s, r1, &rows, &e), &e, "risk evidence");
+	assert_int_equal(json_array_size(rows), 2);
+	json_t *first = json_array_get(rows, 0), *second = json_array_get(rows, 1);
+	assert_int_equal(INT(first, "evidence_id"), ev1 < ev2 ? ev1 : ev2);
+	assert_int_equal(INT(second, "evidence_id"), ev1 < ev2 ? ev2 : ev1);
+	json_t *fair = INT(first, "evidence_id") == ev1 ? first : second;
+	assert_int_equal(INT(fair, "org_id"), a);
+	assert_string_equal(STR(fair, "title"), "fairness report");
+	assert_string_equal(STR(fair, "kind"), "fair_run");
+	assert_string_equal(STR(fair, "valid_until"), "2099-12-31");
+	assert_string_equal(STR(fair, "created_at"), NOW2);
+	json_decref(rows);
+	json_t *r = risk_get(f, r1);
+	assert_int_equal(INT(r, "evidence_count"), 2);
+	json_decref(r);
+
+	/* The risks an evidence addresses, in risk id order. */
+	check(store_evidence_risks(f->s, ev1, &rows, &e), &e, "evidence risks");
+	assert_int_equal(json_array_size(rows), 2);
+	json_t *one = json_array_get(rows, 0);
+	assert_int_equal(INT(one, "risk_id"), r1 < r2 ? r1 : r2);
+	json_t *linked = INT(one, "risk_id") == r1 ? one : json_array_get(rows, 1);
+	assert_int_equal(INT(linked, "org_id"), a);
+	assert_int_equal(INT(linked, "system_id"), sys_a);
+	assert_string_equal(STR(linked, "title"), "linked risk");
+	assert_int_equal(INT(linked, "score"), 20);
+	assert_int_equal(INT(linked, "residual_score"), 2);
+	assert_string_equal(STR(linked, "status"), "accepted");
+	json_t *plain = INT(one, "risk_id") == r2 ? one : json_array_get(rows, 1);
+	assert_true(json_is_null(json_object_get(plain, "residual_score")));
+	json_decref(rows);
+	check(store_evidence_risks(f->s, ev2, &rows, &e), &e, "evidence risks of ev2");
+	assert_int_equal(json_array_size(rows), 1);
+	json_decref(rows);
+
+	/* Delete: once; a link of another risk is not found through this one. */
+	begin(f);
+	check(store_risk_evidence_delete(f->s, r1, ev1, &e), &e, "unlink");
+	assert_int_equal(store_risk_evidence_delete(f->s, r1, ev1, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	assert_int_equal(store_risk_evidence_delete(f->s, r2, ev2, &e), AIMS_ENOTFOUND);
+	err_release(&e);
+	commit(f);
+	check(store_risk_evidence_list(f->s, r1, &rows, &e), &e, "risk evidence");
+	assert_int_equal(json_array_size(rows), 1);
+	assert_int_equal(INT(json_array_get(rows, 0), "evidence_id"), ev2);
+	json_decref(rows);
+	check(store_evidence_risks(f->s, ev1, &rows, &e), &e, "evidence risks");
+	assert_int_equal(json_array_size(rows), 1);
+	assert_int_equal(INT(json_array_get(rows, 0), "risk_id"), r2);
+	json_decref(rows);
+	/* Nothing linked: empty arrays. */
+	check(store_risk_evidence_list(f->s, r1 + 1000000, &rows, &e), &e, "evidence of no risk");
+	assert_int_equal(json_array_size(rows), 0);
+	json_decref(rows);
+	check(store_evidence_risks(f->s, ev2 + 1000000, &rows, &e), &e, "risks of no evidence");
+	assert_int_equal(json_array_size(rows), 0);
+	json_decref(rows);
+	/* A rolled-back link leaves nothing. */
+	begin(f);
+	check(store_risk_evidence_add(f->s, r2, ev2, NOW3, &e), &e, "link to roll back");
+	store_tx_rollback(f->s);
+	check(store_evidence_risks(f->s, ev2, &rows, &e), &e, "evidence risks after rollback");
+	assert_int_equal(json_array_size(rows), 1);
+	json_decref(rows);
+}
+
 int main(void)
 {
 	if (secret_init() != 0)
@@ -2184,6 +2703,10 @@ int main(void)
 		T(test_evidence_links),
 		T(test_evidence_on_requirements),
 		T(test_evidence_digests),
+		T(test_risk_create_get_update),
+		T(test_risk_list_filters_and_sort),
+		T(test_risk_matrix),
+		T(test_risk_evidence_links),
 	};
 #undef T
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
