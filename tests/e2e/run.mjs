@@ -33,6 +33,9 @@
 //      (aria-invalid, message beside it), the typed title kept
 //   s  with a plan it is saved: its page shows level and score (high · 16)
 //   t  the register at 375 px has no horizontal scroll
+//   u  as the résumé-screening system's owner, run the fairness test on the demo CSV
+//      from the system's page, ticking the age-bias risk: the report is kept as
+//      evidence (four-fifths verdict in its report), and the risk lists it
 // plus: screenshots saved, and the server exits 0 on SIGTERM.
 // Screenshots for people to look at: DIR/systems-375.png, systems-1280.png,
 // systems-new-375.png, systems-new-1280.png, the form's error state in
@@ -523,7 +526,7 @@ async function main() {
     expect(rows === 38, `${rows} control rows, expected the 38 Annex A controls`);
   });
   if (!officerIn) {
-    for (const n of ['i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't']) fail(`${n}: (skipped)`, 'the officer could not open the SoA');
+    for (const n of ['i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u']) fail(`${n}: (skipped)`, 'the officer could not open the SoA');
   } else {
     await check('i: filtering the SoA by status leaves only rows of that status', async () => {
       await go(op, base, soaPath);
@@ -747,6 +750,43 @@ async function main() {
       await op.screenshot({ path: path.join(opts.tmp, 'risks-375.png'), fullPage: false });
       await op.setViewportSize({ width: WIDE, height: 900 });
       expect(m.scrollWidth <= NARROW + 1, `scrollWidth ${m.scrollWidth} > ${NARROW}${describeWorst(m)}`);
+    });
+
+    await check('u: the owner runs the fairness test on the demo CSV for the risk it addresses; the risk lists the run', async () => {
+      await go(op, base, '/systems?q=' + encodeURIComponent('채용 서류 심사 보조'));
+      await Promise.all([
+        op.waitForURL((u) => /^\/systems\/\d+$/.test(u.pathname), { waitUntil: 'load' }),
+        op.locator('table.list tbody a').first().click(),
+      ]);
+      await Promise.all([
+        op.waitForURL((u) => /^\/systems\/\d+\/fair$/.test(u.pathname), { waitUntil: 'load' }),
+        op.getByRole('link', { name: '공정성 검사' }).click(),
+      ]);
+      await op.getByLabel('예측 결과 CSV').setInputFiles(path.join(ROOT, 'demo/resume-screening-predictions.csv'));
+      await op.getByLabel('실제 레이블 열').fill('qualified');
+      await op.getByLabel('예측 레이블 열').fill('passed_screening');
+      await op.getByLabel('민감 속성 열').fill('sex,age_band');
+      const risk = op.getByLabel(/연령·성별에 따라 요약 품질/);
+      await risk.check();
+      await Promise.all([
+        op.waitForURL((u) => /^\/evidence\/\d+$/.test(u.pathname), { waitUntil: 'load' }),
+        op.getByRole('button', { name: '검사 실행' }).click(),
+      ]);
+      const evidencePath = pathOf(op);
+      const addressed = oneLine((await op.locator('#risks').textContent()) ?? '', 300);
+      expect(addressed.includes('연령·성별에 따라 요약 품질'), `the evidence page's risks say "${addressed}"`);
+      const report = await op.request.get(`${base}/api/v1${evidencePath}/report`);
+      expect(report.ok(), `the report answered ${report.status()}`);
+      const data = await report.json();
+      const byAge = (data.sections ?? []).find((sec) => JSON.stringify(sec.by) === '["age_band"]');
+      expect(byAge && byAge.four_fifths.pass === false && Math.abs(byAge.four_fifths.min_ratio - 0.593) < 0.001,
+        `the age-band four-fifths verdict is ${JSON.stringify(byAge && byAge.four_fifths)}`);
+      await Promise.all([
+        op.waitForURL((u) => /^\/risks\/\d+$/.test(u.pathname), { waitUntil: 'load' }),
+        op.locator('#risks a').first().click(),
+      ]);
+      const listed = await op.locator('#evidence table.list tbody tr').allTextContents();
+      expect(listed.some((t) => t.includes('resume-screening-predictions.csv')), `the risk's evidence: ${oneLine(listed.join(' | '), 200)}`);
     });
   }
   if (pageErrors.length) fail('no script errors on the pages', pageErrors.join(' | '));
