@@ -280,7 +280,7 @@ int store_risk_get(struct store *s, int64_t id, json_t **out, struct err *e);
  * residual_likelihood, residual_impact, residual_score, owner_user_id, review_date,
  * status, created_by. */
 int store_risk_create(struct store *s, json_t *fields, const char *now, int64_t *id_out, struct err *e);
-/* fields: those of create except org_id and created_by. */
+/* fields: those of create except created_by (org_id: when the risk moves with its system). */
 int store_risk_update(struct store *s, int64_t id, json_t *fields, int64_t expected_version,
 		      const char *now, struct err *e);
 /* Evidence addressing the risk: [{evidence_id, org_id, title, kind, valid_until, created_at}],

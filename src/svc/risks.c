@@ -496,9 +496,19 @@ static int update_once(struct store *s, const struct actor *a, int64_t id, json_
 	json_decref(refs);
 	if (rc)
 		goto out;
-	/* Moving a risk to another system: the actor must be able to manage risks there too. */
-	if (new_system && !may_manage_org(a, path) && !svc_system_can_edit(a, new_system)) {
-		rc = err_set(e, AIMS_EFORBIDDEN, "your role does not allow moving the risk to that AI system");
+	/* Moving a risk to another system: the actor must be able to manage risks there too,
+	 * and the risk moves to that system's organisation, as on create, so the system's
+	 * readers see it. Detaching it makes an organisation-wide risk: managers only. */
+	if (new_system) {
+		const char *to = json_string_value(json_object_get(new_system, "org_path"));
+		if (!may_manage_org(a, to) && !svc_system_can_edit(a, new_system)) {
+			rc = err_set(e, AIMS_EFORBIDDEN, "your role does not allow moving the risk to that AI system");
+			goto out;
+		}
+		if (!json_equal(json_object_get(new_system, "org_id"), json_object_get(before, "org_id")))
+			json_object_set(fields, "org_id", json_object_get(new_system, "org_id"));
+	} else if (sid && json_integer_value(sid) == 0 && !may_manage_org(a, path)) {
+		rc = err_set(e, AIMS_EFORBIDDEN, "only risk managers keep organisation-wide risks; choose an AI system");
 		goto out;
 	}
 	if (json_object_size(fields)) {

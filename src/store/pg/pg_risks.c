@@ -12,7 +12,7 @@
 #include <string.h>
 
 static const char *const risk_update_columns[] = {
-	"system_id", "title", "description", "source", "objectives", "consequences", "likelihood",
+	"org_id", "system_id", "title", "description", "source", "objectives", "consequences", "likelihood",
 	"impact", "score", "treatment", "treatment_plan", "residual_likelihood", "residual_impact",
 	"residual_score", "owner_user_id", "review_date", "status", NULL,
 };
