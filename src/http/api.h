@@ -14,6 +14,8 @@ int api_system_query(struct http_request *r, struct svc_system_query *q, struct 
 int64_t api_if_match(struct http_request *r);
 /* Writes the 400 of a bad If-Match header. */
 void api_bad_if_match(struct http_response *res);
+/* Answers obj (which has "version") as JSON with status and its ETag. Takes obj. */
+void api_send_versioned(struct http_response *res, int status, json_t *obj);
 /* Sends bytes as a download: Content-Type type, Content-Disposition attachment; filename. */
 void api_attachment(struct http_response *res, const char *type, const char *filename, const char *data,
 		    size_t len);

@@ -25,10 +25,10 @@ void api_attachment(struct http_response *res, const char *type, const char *fil
 	http_header_add(res, "Content-Disposition", "attachment; filename=\"%s\"", filename);
 }
 
-static void send_versioned(struct http_response *res, json_t *obj)
+void api_send_versioned(struct http_response *res, int status, json_t *obj)
 {
 	http_header_add(res, "ETag", "\"%lld\"", (long long)json_integer_value(json_object_get(obj, "version")));
-	http_json(res, 200, obj);
+	http_json(res, status, obj);
 }
 
 void api_soa_export(struct http_request *r, struct http_response *res, const char *format)
@@ -125,7 +125,7 @@ HANDLER(api_soa_entry)
 	if (svc_soa_entry(r->store, &r->actor, r->ids[0], r->key, &out, &e))
 		http_problem_err(res, &e);
 	else
-		send_versioned(res, out);
+		api_send_versioned(res, 200, out);
 	err_release(&e);
 }
 
@@ -143,7 +143,7 @@ HANDLER(api_soa_patch)
 	if (svc_soa_set(r->store, &r->actor, r->ids[0], r->key, body, version, &out, &e))
 		http_problem_err(res, &e);
 	else
-		send_versioned(res, out);
+		api_send_versioned(res, 200, out);
 	json_decref(body);
 	err_release(&e);
 }
@@ -198,7 +198,7 @@ HANDLER(api_assessment_patch)
 	if (svc_assessment_set(r->store, &r->actor, r->ids[0], body, version, &out, &e))
 		http_problem_err(res, &e);
 	else
-		send_versioned(res, out);
+		api_send_versioned(res, 200, out);
 	json_decref(body);
 	err_release(&e);
 }

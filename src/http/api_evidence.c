@@ -82,12 +82,6 @@ void api_evidence_send_file(struct http_request *r, struct http_response *res, i
 	json_decref(meta);
 }
 
-static void send_versioned(struct http_response *res, int status, json_t *obj)
-{
-	http_header_add(res, "ETag", "\"%lld\"", (long long)json_integer_value(json_object_get(obj, "version")));
-	http_json(res, status, obj);
-}
-
 HANDLER(api_evidence_list)
 {
 	struct err e = ERR_INIT;
@@ -117,7 +111,7 @@ HANDLER(api_evidence_create)
 		http_problem_err(res, &e);
 	} else {
 		http_header_add(res, "Location", "/api/v1/evidence/%lld", (long long)json_integer_value(json_object_get(out, "id")));
-		send_versioned(res, 201, out);
+		api_send_versioned(res, 201, out);
 	}
 	json_decref(input);
 	err_release(&e);
@@ -130,7 +124,7 @@ HANDLER(api_evidence_get)
 	if (svc_evidence_get(r->store, &r->actor, r->ids[0], &out, &e))
 		http_problem_err(res, &e);
 	else
-		send_versioned(res, 200, out);
+		api_send_versioned(res, 200, out);
 	err_release(&e);
 }
 
@@ -148,7 +142,7 @@ HANDLER(api_evidence_patch)
 	if (svc_evidence_update(r->store, &r->actor, r->ids[0], body, version, &out, &e))
 		http_problem_err(res, &e);
 	else
-		send_versioned(res, 200, out);
+		api_send_versioned(res, 200, out);
 	json_decref(body);
 	err_release(&e);
 }

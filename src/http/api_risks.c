@@ -22,12 +22,6 @@ void api_risk_query(struct http_request *r, struct svc_risk_query *q)
 	};
 }
 
-static void send_versioned(struct http_response *res, int status, json_t *obj)
-{
-	http_header_add(res, "ETag", "\"%lld\"", (long long)json_integer_value(json_object_get(obj, "version")));
-	http_json(res, status, obj);
-}
-
 HANDLER(api_risks_list)
 {
 	struct err e = ERR_INIT;
@@ -75,7 +69,7 @@ HANDLER(api_risks_create)
 		http_problem_err(res, &e);
 	} else {
 		http_header_add(res, "Location", "/api/v1/risks/%lld", (long long)json_integer_value(json_object_get(out, "id")));
-		send_versioned(res, 201, out);
+		api_send_versioned(res, 201, out);
 	}
 	json_decref(body);
 	err_release(&e);
@@ -88,7 +82,7 @@ HANDLER(api_risk_get)
 	if (svc_risk_get(r->store, &r->actor, r->ids[0], &out, &e))
 		http_problem_err(res, &e);
 	else
-		send_versioned(res, 200, out);
+		api_send_versioned(res, 200, out);
 	err_release(&e);
 }
 
@@ -106,7 +100,7 @@ HANDLER(api_risk_patch)
 	if (svc_risk_update(r->store, &r->actor, r->ids[0], body, version, &out, &e))
 		http_problem_err(res, &e);
 	else
-		send_versioned(res, 200, out);
+		api_send_versioned(res, 200, out);
 	json_decref(body);
 	err_release(&e);
 }
@@ -120,7 +114,7 @@ HANDLER(api_risk_evidence_add)
 	if (svc_risk_link_evidence(r->store, &r->actor, r->ids[0], body, &out, &e))
 		http_problem_err(res, &e);
 	else
-		send_versioned(res, 201, out);
+		api_send_versioned(res, 201, out);
 	json_decref(body);
 	err_release(&e);
 }

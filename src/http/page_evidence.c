@@ -205,17 +205,10 @@ HANDLER(page_evidence_update)
 			json_object_set_new(input, names[i], json_string(http_form(r, names[i])));
 	const char *v = http_form(r, "version");
 	int64_t version = v ? strtoll(v, NULL, 10) : 0;
-	if (svc_evidence_update(r->store, &r->actor, r->ids[0], input, version, &out, &e)) {
-		if (e.code == AIMS_EINVAL || e.code == AIMS_ECONFLICT)
-			show_page(r, res, http_status_of(e.code), &e);
-		else
-			web_error_page(r, res, &e);
-	} else {
-		char location[64];
-		snprintf(location, sizeof location, "/evidence/%lld", (long long)r->ids[0]);
-		web_flash(res, "flash.saved");
-		http_redirect(res, location);
-	}
+	int rc = svc_evidence_update(r->store, &r->actor, r->ids[0], input, version, &out, &e);
+	char location[64];
+	snprintf(location, sizeof location, "/evidence/%lld", (long long)r->ids[0]);
+	web_form_done(r, res, rc, &e, show_page, "flash.saved", location);
 	json_decref(input);
 	json_decref(out);
 	err_release(&e);
@@ -229,17 +222,10 @@ HANDLER(page_evidence_link_add)
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (http_form(r, names[i]) && *http_form(r, names[i]))
 			json_object_set_new(input, names[i], json_string(http_form(r, names[i])));
-	if (svc_evidence_link_add(r->store, &r->actor, r->ids[0], input, &out, &e)) {
-		if (e.code == AIMS_EINVAL || e.code == AIMS_ECONFLICT)
-			show_page(r, res, http_status_of(e.code), &e);
-		else
-			web_error_page(r, res, &e);
-	} else {
-		char location[64];
-		snprintf(location, sizeof location, "/evidence/%lld#links", (long long)r->ids[0]);
-		web_flash(res, "flash.saved");
-		http_redirect(res, location);
-	}
+	int rc = svc_evidence_link_add(r->store, &r->actor, r->ids[0], input, &out, &e);
+	char location[64];
+	snprintf(location, sizeof location, "/evidence/%lld#links", (long long)r->ids[0]);
+	web_form_done(r, res, rc, &e, show_page, "flash.saved", location);
 	json_decref(input);
 	json_decref(out);
 	err_release(&e);
@@ -248,14 +234,10 @@ HANDLER(page_evidence_link_add)
 HANDLER(page_evidence_link_remove)
 {
 	struct err e = ERR_INIT;
-	if (svc_evidence_link_delete(r->store, &r->actor, r->ids[0], r->ids[1], &e)) {
-		web_error_page(r, res, &e);
-	} else {
-		char location[64];
-		snprintf(location, sizeof location, "/evidence/%lld#links", (long long)r->ids[0]);
-		web_flash(res, "flash.saved");
-		http_redirect(res, location);
-	}
+	int rc = svc_evidence_link_delete(r->store, &r->actor, r->ids[0], r->ids[1], &e);
+	char location[64];
+	snprintf(location, sizeof location, "/evidence/%lld#links", (long long)r->ids[0]);
+	web_form_done(r, res, rc, &e, NULL, "flash.saved", location);
 	err_release(&e);
 }
 

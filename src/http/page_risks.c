@@ -385,17 +385,10 @@ HANDLER(page_risk_update)
 	json_t *input = form_input(r), *out = NULL;
 	const char *v = http_form(r, "version");
 	int64_t version = v ? strtoll(v, NULL, 10) : 0;
-	if (svc_risk_update(r->store, &r->actor, r->ids[0], input, version, &out, &e)) {
-		if (e.code == AIMS_EINVAL || e.code == AIMS_ECONFLICT)
-			show_page(r, res, http_status_of(e.code), &e);
-		else
-			web_error_page(r, res, &e);
-	} else {
-		char location[64];
-		snprintf(location, sizeof location, "/risks/%lld", (long long)r->ids[0]);
-		web_flash(res, "flash.saved");
-		http_redirect(res, location);
-	}
+	int rc = svc_risk_update(r->store, &r->actor, r->ids[0], input, version, &out, &e);
+	char location[64];
+	snprintf(location, sizeof location, "/risks/%lld", (long long)r->ids[0]);
+	web_form_done(r, res, rc, &e, show_page, "flash.saved", location);
 	json_decref(input);
 	json_decref(out);
 	err_release(&e);
@@ -405,17 +398,10 @@ HANDLER(page_risk_evidence_add)
 {
 	struct err e = ERR_INIT;
 	json_t *input = json_pack("{ss}", "evidence_id", http_form(r, "evidence_id") ?: ""), *out = NULL;
-	if (svc_risk_link_evidence(r->store, &r->actor, r->ids[0], input, &out, &e)) {
-		if (e.code == AIMS_EINVAL || e.code == AIMS_ECONFLICT)
-			show_page(r, res, http_status_of(e.code), &e);
-		else
-			web_error_page(r, res, &e);
-	} else {
-		char location[64];
-		snprintf(location, sizeof location, "/risks/%lld#evidence", (long long)r->ids[0]);
-		web_flash(res, "flash.saved");
-		http_redirect(res, location);
-	}
+	int rc = svc_risk_link_evidence(r->store, &r->actor, r->ids[0], input, &out, &e);
+	char location[64];
+	snprintf(location, sizeof location, "/risks/%lld#evidence", (long long)r->ids[0]);
+	web_form_done(r, res, rc, &e, show_page, "flash.saved", location);
 	json_decref(input);
 	json_decref(out);
 	err_release(&e);
@@ -424,13 +410,9 @@ HANDLER(page_risk_evidence_add)
 HANDLER(page_risk_evidence_remove)
 {
 	struct err e = ERR_INIT;
-	if (svc_risk_unlink_evidence(r->store, &r->actor, r->ids[0], r->ids[1], &e)) {
-		web_error_page(r, res, &e);
-	} else {
-		char location[64];
-		snprintf(location, sizeof location, "/risks/%lld#evidence", (long long)r->ids[0]);
-		web_flash(res, "flash.saved");
-		http_redirect(res, location);
-	}
+	int rc = svc_risk_unlink_evidence(r->store, &r->actor, r->ids[0], r->ids[1], &e);
+	char location[64];
+	snprintf(location, sizeof location, "/risks/%lld#evidence", (long long)r->ids[0]);
+	web_form_done(r, res, rc, &e, NULL, "flash.saved", location);
 	err_release(&e);
 }

@@ -164,6 +164,19 @@ void web_flash(struct http_response *res, const char *message_key)
 	http_header_add(res, "Set-Cookie", "aims_flash=%s; Path=/; Max-Age=30; HttpOnly; SameSite=Lax", message_key);
 }
 
+void web_form_done(struct http_request *r, struct http_response *res, int rc, const struct err *e,
+		   web_form_page_fn redisplay, const char *flash, const char *location)
+{
+	if (!rc) {
+		web_flash(res, flash);
+		http_redirect(res, location);
+	} else if (redisplay && (e->code == AIMS_EINVAL || e->code == AIMS_ECONFLICT)) {
+		redisplay(r, res, http_status_of(e->code), e);
+	} else {
+		web_error_page(r, res, e);
+	}
+}
+
 void web_page(struct http_request *r, struct http_response *res, int status, const char *template_name,
 	      json_t *ctx)
 {

@@ -54,5 +54,12 @@ void web_redirect_login(struct http_request *r, struct http_response *res);
 void web_csrf_failed(struct http_request *r, struct http_response *res);
 /* Sets a one-time message shown on the next page ("flash"), by cookie. */
 void web_flash(struct http_response *res, const char *message_key);
+/* Shows a form's page again with status and the errors of e. */
+typedef void (*web_form_page_fn)(struct http_request *r, struct http_response *res, int status, const struct err *e);
+/* After a form's use case returned rc: success is the flash and a redirect to location;
+ * a field or version problem (AIMS_EINVAL, AIMS_ECONFLICT) shows the form again through
+ * redisplay (NULL: never); anything else is the error page. */
+void web_form_done(struct http_request *r, struct http_response *res, int rc, const struct err *e,
+		   web_form_page_fn redisplay, const char *flash, const char *location);
 
 #endif

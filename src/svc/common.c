@@ -218,3 +218,21 @@ int svc_users_with_role_on(struct store *s, const char *org_path, json_t **out, 
 	json_decref(users);
 	return rc;
 }
+
+json_t *svc_keep_visible(struct store *s, const struct actor *a, json_t *rows, const char *org_field)
+{
+	json_t *kept = json_array(), *org = NULL;
+	size_t i;
+	json_t *it;
+	json_array_foreach(rows, i, it) {
+		struct err ignored = ERR_INIT;
+		int hidden = svc_load_org(s, a, json_integer_value(json_object_get(it, org_field)), &org, &ignored);
+		err_release(&ignored);
+		json_decref(org);
+		org = NULL;
+		if (!hidden)
+			json_array_append(kept, it);
+	}
+	json_decref(rows);
+	return kept;
+}

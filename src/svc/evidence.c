@@ -349,28 +349,18 @@ int svc_evidence_create(struct store *s, const struct actor *a, const struct svc
 /* The risks an evidence addresses that the actor can see, with their level. */
 static int visible_risks(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	json_t *rows = NULL, *org = NULL;
+	json_t *rows = NULL;
 	*out = NULL;
 	int rc = store_evidence_risks(s, id, &rows, e);
 	if (rc)
 		return rc;
-	json_t *list = json_array();
+	*out = svc_keep_visible(s, a, rows, "org_id");
 	size_t i;
 	json_t *it;
-	json_array_foreach(rows, i, it) {
-		struct err ignored = ERR_INIT;
-		int hidden = svc_load_org(s, a, json_integer_value(json_object_get(it, "org_id")), &org, &ignored);
-		err_release(&ignored);
-		json_decref(org);
-		org = NULL;
-		if (hidden)
-			continue;
+	json_array_foreach(*out, i, it) {
 		risk_decorate(it, NULL);
 		json_object_del(it, "overdue");
-		json_array_append(list, it);
 	}
-	json_decref(rows);
-	*out = list;
 	return 0;
 }
 

@@ -72,6 +72,10 @@ int64_t svc_param_int(const char *text, const char *name, int64_t min, int64_t m
  * also when the store fails (then e->code is set). */
 bool svc_holds_role_on(struct store *s, int64_t user_id, const char *org_path, struct err *e);
 
+/* The rows (an array; taken) whose org_field is an organisation the actor may see,
+ * in order: for lists joined across organisations (a risk's evidence, ...). */
+json_t *svc_keep_visible(struct store *s, const struct actor *a, json_t *rows, const char *org_field);
+
 /* [{id, email, name}] of the users holding a role on org_path or above, by e-mail. */
 int svc_users_with_role_on(struct store *s, const char *org_path, json_t **out, struct err *e);
 

@@ -549,28 +549,17 @@ int svc_risk_update(struct store *s, const struct actor *a, int64_t id, json_t *
 static int visible_evidence(struct store *s, const struct actor *a, int64_t risk_id, const char *today, json_t **out,
 			    struct err *e)
 {
-	json_t *rows = NULL, *org = NULL;
+	json_t *rows = NULL;
 	*out = NULL;
 	int rc = store_risk_evidence_list(s, risk_id, &rows, e);
 	if (rc)
 		return rc;
-	json_t *list = json_array();
+	*out = svc_keep_visible(s, a, rows, "org_id");
 	size_t i;
 	json_t *it;
-	json_array_foreach(rows, i, it) {
-		struct err ignored = ERR_INIT;
-		int seen = svc_load_org(s, a, json_integer_value(json_object_get(it, "org_id")), &org, &ignored);
-		err_release(&ignored);
-		json_decref(org);
-		org = NULL;
-		if (seen)
-			continue;
+	json_array_foreach(*out, i, it)
 		json_object_set_new(it, "state", json_string(evidence_state(
 							 json_string_value(json_object_get(it, "valid_until")), today)));
-		json_array_append(list, it);
-	}
-	json_decref(rows);
-	*out = list;
 	return 0;
 }
 
