@@ -5,7 +5,8 @@
 //   node tests/api/copy.mjs --aims build/aims --tmp DIR --db POSTGRES_URL
 //
 // The source is the demo installation plus real traffic through a server (a sign-in,
-// a token, an edit, an archived system, an evidence file with a link, so every table
+// a token, an edit, an archived system, an evidence file with a link, a risk that the
+// evidence addresses, so every table
 // has rows and system_counts has a zero row). Checks that the copy reports every table equal, that both
 // databases print the same checksums, that the copied installation serves the same
 // data to the same credentials and hands out new ids above the copied ones, that a
@@ -26,7 +27,7 @@ const pg = opt('--db');
 fs.mkdirSync(tmp, { recursive: true });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const PASSWORD = 'demo-pass-123456';
-const TABLES = 14; // the tables `aims db check` and `aims db copy` cover (store.c)
+const TABLES = 16; // the tables `aims db check` and `aims db copy` cover (store.c)
 const EVIDENCE_TEXT = '복사 시험 증적\n';
 const BOUNDARY = 'copy-evidence-boundary';
 // A multipart body with one title and one file part (CRLF line ends, RFC 7578).
@@ -92,6 +93,8 @@ let r = cli(['init', '--db', src, '--admin-email', 'admin@test.example', '--pass
 if (!check(r.status === 0, 'the source: aims init --demo on SQLite', r.err)) finish();
 const token = cli(['token', 'create', '--db', src, '--email', 'admin@test.example', '--name', 'copy']).out.trim();
 let evidenceId = null;
+let riskId = null;
+const RISK_TITLE = '복사 시험 위험';
 {
   const s = await serve(src, 'source-server');
   const auth = { Authorization: `Bearer ${token}` };
@@ -116,6 +119,16 @@ let evidenceId = null;
   });
   evidenceId = ev.json?.id;
   await send(s.port, 'POST', `/api/v1/evidence/${evidenceId}/links`, { ...j, body: { catalog: 'iso-iec-42001-2023', requirement: 'A.6.2.8' } });
+  // A risk of the edited system with every kind of column (a JSON list, a residual
+  // estimate, a date), and the evidence linked to it.
+  const risk = await send(s.port, 'POST', `/api/v1/orgs/${first?.org_id}/risks`, {
+    ...j, body: { title: RISK_TITLE, system_id: first?.id, likelihood: 'likely', impact: 'major', objectives: ['fairness', 'privacy'],
+      treatment: 'modify', treatment_plan: '재학습', residual_likelihood: 'unlikely', residual_impact: 'minor',
+      review_date: '2027-06-30', status: 'in_treatment' },
+  });
+  riskId = risk.json?.id;
+  const linked = await send(s.port, 'POST', `/api/v1/risks/${riskId}/evidence`, { ...j, body: { evidence_id: evidenceId } });
+  check(risk.status === 201 && linked.status === 201, 'a risk on the source, addressed by the evidence', `${risk.status} ${linked.status} ${risk.text.slice(0, 200)}`);
   await login(s.port, 'admin@test.example');
   await login(s.port, 'admin@test.example').catch(() => null);
   await send(s.port, 'POST', '/login', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'email=x@y.z&password=wrong' });
@@ -133,6 +146,8 @@ check(counted.find((t) => t.table === 'sessions')?.rows > 0 && counted.find((t) 
   'the source has sessions and sign-in events to copy', zeroCounts.out.slice(0, 300));
 check(counted.find((t) => t.table === 'evidence')?.rows === 1 && counted.find((t) => t.table === 'evidence_links')?.rows === 1,
   'and evidence with a link', zeroCounts.out.slice(0, 600));
+check(counted.find((t) => t.table === 'risks')?.rows >= 1 && counted.find((t) => t.table === 'risk_evidence')?.rows === 1,
+  'and risks, one addressed by the evidence', zeroCounts.out.slice(0, 900));
 
 // ---------------------------------------------------------------- SQLite → PostgreSQL
 
@@ -185,6 +200,16 @@ check(r.status === 2 && /--to/.test(r.err), 'db copy without --to is a usage err
   });
   check(newEv.status === 201 && newEv.json?.id > evidenceId, 'new evidence gets an id above the copied one',
     `${newEv.status} id ${newEv.json?.id} ${newEv.text.slice(0, 200)}`);
+  const rk = (await send(s.port, 'GET', `/api/v1/risks/${riskId}`, { headers: auth })).json;
+  check(rk?.title === RISK_TITLE && rk.score === 16 && rk.residual_score === 4 && rk.review_date === '2027-06-30' &&
+    JSON.stringify(rk.objectives) === '["fairness","privacy"]' && rk.evidence?.[0]?.evidence_id === evidenceId,
+    'the copied risk reads back with its score, residual, objectives, date and evidence', JSON.stringify(rk).slice(0, 300));
+  check(evMeta.json?.risks?.[0]?.risk_id === riskId, 'the copied evidence names the risk it addresses', JSON.stringify(evMeta.json?.risks));
+  const newRisk = await send(s.port, 'POST', '/api/v1/orgs/1/risks', {
+    headers: auth, body: { title: 'after the copy', likelihood: 'rare', impact: 'minor' },
+  });
+  check(newRisk.status === 201 && newRisk.json?.id > riskId, 'a new risk gets an id above the copied ones',
+    `${newRisk.status} id ${newRisk.json?.id} ${newRisk.text.slice(0, 200)}`);
   check((await s.stop()) === 0, 'the PostgreSQL server stops cleanly');
 }
 
