@@ -19,8 +19,9 @@
  * every list filter with literal % and _, state against a given day, totals with
  * limit/offset, links unique per target, evidence on requirements by organisation and
  * by system, digests for verify), and the risk register (every field read back,
- * defaults, versions, every list filter and sort both ways with paging and totals, the
- * matrix per cell with filters, links to evidence unique per pair, both directions).
+ * defaults, versions, a move to another organisation, every list filter and sort both
+ * ways with paging and totals, the matrix per cell with filters, links to evidence
+ * unique per pair, both directions).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -2311,8 +2312,8 @@ static void test_risk_create_get_update(void **state)
 	fields = json_pack("{sI so}", "system_id", (json_int_t)0, "review_date", json_null());
 	check(store_risk_update(f->s, id, fields, 0, NOW3, &e), &e, "risk update without a version");
 	json_decref(fields);
-	/* The organisation and the creator cannot be changed. */
-	fields = json_pack("{sI}", "org_id", (json_int_t)f->root);
+	/* The creator cannot be changed; the organisation can (a risk moves with its system). */
+	fields = json_pack("{sI}", "created_by", (json_int_t)owner);
 	assert_int_equal(store_risk_update(f->s, id, fields, 0, NOW3, &e), AIMS_EINVAL);
 	err_release(&e);
 	json_decref(fields);
@@ -2325,6 +2326,17 @@ static void test_risk_create_get_update(void **state)
 	assert_int_equal(INT(r, "version"), 3);
 	assert_int_equal(INT(r, "system_id"), 0);
 	assert_true(json_is_null(json_object_get(r, "review_date")));
+	json_decref(r);
+	int64_t below = org(f, "risk moved here", f->root);
+	begin(f);
+	fields = json_pack("{sI}", "org_id", (json_int_t)below);
+	check(store_risk_update(f->s, id, fields, 3, NOW3, &e), &e, "moving a risk to another organisation");
+	json_decref(fields);
+	commit(f);
+	r = risk_get(f, id);
+	assert_int_equal(INT(r, "org_id"), below);
+	assert_string_equal(STR(r, "org_name"), "risk moved here");
+	assert_int_equal(INT(r, "version"), 4);
 	json_decref(r);
 	assert_int_equal(store_risk_get(f->s, id + 1000000, &r, &e), AIMS_ENOTFOUND);
 	err_release(&e);
