@@ -255,8 +255,11 @@ static void new_page(struct http_request *r, struct http_response *res, int stat
 {
 	struct err e = ERR_INIT;
 	json_t *org = NULL, *form = NULL;
-	if (svc_org_get(r->store, &r->actor, r->ids[0], &org, &e)) {
+	if (svc_org_get(r->store, &r->actor, r->ids[0], &org, &e) ||
+	    (!svc_risk_can_add(&r->actor, org) &&
+	     err_set(&e, AIMS_EFORBIDDEN, "%s", web_string(r->locale, "error.forbidden")))) {
 		web_error_page(r, res, &e);
+		json_decref(org);
 		err_release(&e);
 		return;
 	}

@@ -70,6 +70,12 @@ static void decorate(json_t *risk, const char *today)
 	json_object_del(risk, "org_path");
 }
 
+bool svc_risk_can_add(const struct actor *a, json_t *org)
+{
+	const char *path = json_string_value(json_object_get(org, "path"));
+	return path && (may_manage_org(a, path) || (actor_rights_on(a, path) & RIGHT_SYSTEM_EDIT_OWN));
+}
+
 /* ---- list ---- */
 
 /* A code parameter: NULL when empty, else it must be in v (field error naming name). */
@@ -211,7 +217,7 @@ int svc_risk_list(struct store *s, const struct actor *a, const struct svc_risk_
 	}
 	json_array_foreach(residual, i, it)
 		estimated += json_integer_value(json_object_get(it, "count"));
-	bool can_create = may_manage_org(a, path) || (actor_rights_on(a, path) & RIGHT_SYSTEM_EDIT_OWN);
+	bool can_create = svc_risk_can_add(a, org);
 	*out = json_pack("{sO sO sb so sI si si s{sI s{sI sI sI sI} sI sI} s{so so}}", "org_id",
 			 json_object_get(org, "id"), "org_name", json_object_get(org, "name"), "can_create", can_create,
 			 "items", items, "total", (json_int_t)total, "limit", q.limit, "offset", q.offset, "summary",

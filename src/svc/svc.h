@@ -296,6 +296,9 @@ int svc_risk_export(struct store *s, const struct actor *a, const struct svc_ris
 /* CSV of risks (codes, not labels, so it reads back the same in any language); with a
  * BOM and the formula guard of svc_csv_cell. */
 int svc_risk_csv(json_t *risks, char **out, size_t *len, struct err *e);
+/* Whether the actor may add risks to the organisation org (with "path"): a risk
+ * manager there, or an owner (for their own systems' risks). */
+bool svc_risk_can_add(const struct actor *a, json_t *org);
 /* input: the fields of record_risk (system_id optional). 422 names every bad field. */
 int svc_risk_create(struct store *s, const struct actor *a, int64_t org_id, json_t *input, json_t **out,
 		    struct err *e);
