@@ -290,6 +290,13 @@ static int create_once(struct store *s, const struct actor *a, const struct svc_
 			     "your role allows adding evidence only for an AI system you own: link one");
 		goto out;
 	}
+	/* The risks are checked before the file is moved into place: a refused upload
+	 * leaves nothing behind in the evidence directory. */
+	size_t k;
+	json_t *rid;
+	json_array_foreach(risk_ids, k, rid)
+		if ((rc = svc_risk_link_in_tx(s, a, json_integer_value(rid), 0, path, "risk_ids", now, e)))
+			goto out;
 	if (!u->committed) {
 		if ((rc = blob_writer_commit(&u->writer, u->sha256, e)))
 			goto out;
@@ -311,8 +318,6 @@ static int create_once(struct store *s, const struct actor *a, const struct svc_
 	if ((system_id || *catalog_id) &&
 	    (rc = add_link(s, a, id, system_id, catalog_id, requirement_id, now, NULL, e)))
 		goto out;
-	size_t k;
-	json_t *rid;
 	json_array_foreach(risk_ids, k, rid)
 		if ((rc = svc_risk_link_in_tx(s, a, json_integer_value(rid), id, path, "risk_ids", now, e)))
 			goto out;

@@ -622,6 +622,8 @@ int svc_risk_link_in_tx(struct store *s, const struct actor *a, int64_t risk_id,
 		rc = err_set(e, AIMS_EINVAL, "invalid risk link");
 		goto out;
 	}
+	if (!evidence_id) /* only checking, before the evidence exists */
+		goto out;
 	if ((rc = store_risk_evidence_add(s, risk_id, evidence_id, now, e)))
 		goto out;
 	char text[48];

@@ -212,6 +212,8 @@ int pg_risk_evidence_add(struct store *base, int64_t risk_id, int64_t evidence_i
 	pg_param_text(&p, now);
 	int rc = pg_exec_guarded((struct pg_db *)base, sql, true, &p, &res, e);
 	pg_params_release(&p);
+	if (!rc)
+		pg_affected(res); /* frees the result */
 	return pg_conflict_on(e, rc, "evidence_id", "this evidence is already linked to the risk");
 }
 
