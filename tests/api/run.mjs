@@ -597,13 +597,16 @@ function matrixCreateStep(mx, targetKey, name) {
   };
 }
 
-function setTargetVars(ctx, scope, mx, key, targetIds) {
+// targetSaved[key]: what setup_per_target steps saved as "target.*" for that target
+// (e.g. "target.risk"), so routes can address objects made per target.
+function setTargetVars(ctx, scope, mx, key, targetIds, targetSaved = {}) {
   const t = mx.targets[key];
   scope.set('target', key);
   scope.set('target.org', ctx.global.get(`org.${t.org}`));
   scope.set('target.owner', ctx.global.get(`user.${t.owner}`));
   scope.set('target.name', t.name);
   if (targetIds[key] !== undefined) scope.set('target.id', targetIds[key]);
+  for (const [name, v] of Object.entries(targetSaved[key] ?? {})) scope.set(name, v);
 }
 
 async function runMatrix(ctx, mx) {
@@ -614,12 +617,17 @@ async function runMatrix(ctx, mx) {
     const step = { name: `setup: ${mx.creator} creates target ${key} "${mx.targets[key].name}"`, ...matrixCreateStep(mx, key, mx.targets[key].name) };
     if (await runAndRecord(ctx, file, scope, step)) targetIds[key] = scope.get('created.id');
   }
-  // Setup steps run once per target system (e.g. choosing its frameworks), as the creator.
+  // Setup steps run once per target system (e.g. choosing its frameworks), as the creator;
+  // what they save under "target.*" is kept per target.
+  const targetSaved = {};
   for (const tmpl of mx.setup_per_target ?? []) {
     for (const key of Object.keys(targetIds)) {
       const ts = scope.child();
-      setTargetVars(ctx, ts, mx, key, targetIds);
-      await runAndRecord(ctx, file, ts, { as: mx.creator, ...tmpl, name: `setup: ${tmpl.name} on ${key}` });
+      setTargetVars(ctx, ts, mx, key, targetIds, targetSaved);
+      if (await runAndRecord(ctx, file, ts, { as: mx.creator, ...tmpl, name: `setup: ${tmpl.name} on ${key}` })) {
+        for (const name of Object.keys(tmpl.save ?? {}))
+          if (name.startsWith('target.')) (targetSaved[key] ??= {})[name] = ts.get(name);
+      }
     }
   }
   for (const route of mx.routes) {
@@ -631,7 +639,7 @@ async function runMatrix(ctx, mx) {
         if (!t) { record(file, name, [`unknown target "${key}" (matrix.json error)`]); continue; }
         const cs = scope.child();
         cs.set('actor', actor);
-        setTargetVars(ctx, cs, mx, key, targetIds);
+        setTargetVars(ctx, cs, mx, key, targetIds, targetSaved);
         if (route.fresh_system) {
           // Archiving cannot be undone, so each DELETE cell gets its own system.
           const freshName = `${t.name} fresh for ${actor}`;
