@@ -176,6 +176,11 @@ run_soa_xlsx_suite() { # aims
   step "assess GOVERN 1.2" "$aims" assessment set --db "$dir/t.db" --as admin@xlsx.test --system 1 --catalog nist-ai-rmf-1.0 --requirement "GOVERN 1.2" --status not_met --note '=HYPERLINK("http://evil")'
   step "export assessment" "$aims" assessment export --db "$dir/t.db" --as admin@xlsx.test --system 1 --catalog nist-ai-rmf-1.0 --out "$dir/assessment.xlsx"
   step "read back assessment" /usr/bin/python3 tests/report/check_assessment_xlsx.py "$dir/assessment.xlsx"
+  # The risk register: two risks with `aims risk add`, exported with `aims risk list --format xlsx`.
+  step "add a risk" "$aims" risk add --db "$dir/t.db" --as admin@xlsx.test --org 1 --system 1 --title "고령 민원인 안내 누락" --source machine_learning --objectives fairness,transparency --likelihood likely --impact major --treatment modify --plan "분기별 점검" --residual-likelihood unlikely --residual-impact moderate --review-date 2020-01-31
+  step "add a risk (formula-like title)" "$aims" risk add --db "$dir/t.db" --as admin@xlsx.test --org 1 --title '=HYPERLINK("http://evil")' --likelihood rare --impact minor
+  step "export risks" "$aims" risk list --db "$dir/t.db" --as admin@xlsx.test --org 1 --format xlsx --out "$dir/risks.xlsx"
+  step "read back risks" /usr/bin/python3 tests/report/check_risk_xlsx.py "$dir/risks.xlsx"
   add soa-xlsx "$pass" "$fail"
 }
 

@@ -83,7 +83,8 @@ static const struct cli_option list_options[] = {
 	{ "sort", "KEY", "score (default), review_date, updated_at, title or id" },
 	{ "limit", "N", "at most N rows (default 50, at most 200)" },
 	{ "offset", "N", "skip the first N rows" },
-	{ "format", "F", "table (default), json or csv (csv: every match, no paging)" },
+	{ "format", "F", "table (default), json, csv or xlsx (csv and xlsx: every match, no paging)" },
+	{ "out", "PATH", "with csv or xlsx: write to PATH instead of standard output" },
 	CLI_OPT_END,
 };
 
@@ -221,7 +222,7 @@ static int run_list(const struct cli_args *a)
 	char *csv = NULL;
 	size_t len = 0;
 	int64_t org = 0;
-	static const char *const formats[] = { "table", "json", "csv", NULL };
+	static const char *const formats[] = { "table", "json", "csv", "xlsx", NULL };
 	const char *format = NULL;
 	int rc = cli_opt_choice(a, "format", formats, &format);
 	if (rc || (rc = open_with_id(a, "org", &org, &store, &actor)))
@@ -232,11 +233,13 @@ static int run_list(const struct cli_args *a)
 		.overdue = cli_flag(a, "overdue") ? "true" : NULL, .sort = cli_opt(a, "sort"),
 		.limit = cli_opt(a, "limit"), .offset = cli_opt(a, "offset"),
 	};
-	if (!strcmp(format, "csv")) {
-		if (svc_risk_export(store, &actor, &q, &list, &e) || svc_risk_csv(list, &csv, &len, &e))
+	if (!strcmp(format, "csv") || !strcmp(format, "xlsx")) {
+		if (svc_risk_export(store, &actor, &q, &list, &e) ||
+		    (!strcmp(format, "csv") ? svc_risk_csv(list, &csv, &len, &e)
+					     : svc_risk_xlsx(list, actor.locale[0] ? actor.locale : "ko", &csv, &len, &e)))
 			rc = cli_fail(&e);
 		else
-			rc = cli_write_output(NULL, csv, len) ? CLI_EXIT_FAILURE : 0;
+			rc = cli_write_output(cli_opt(a, "out"), csv, len) ? CLI_EXIT_FAILURE : 0;
 		goto out;
 	}
 	if (svc_risk_list(store, &actor, &q, &list, &e)) {
@@ -353,7 +356,8 @@ static const struct cli_command risk_list = {
 	.summary = "List an organisation's risks, highest score first",
 	.summary_ko = "조직의 위험을 점수가 높은 순으로 보여 줍니다",
 	.usage = "risk list --db PATH --as EMAIL --org ID [--level L] [--status S] [--system ID|none]\n"
-		 "                       [--overdue] [--sort KEY] [--limit N] [--offset N] [--format table|json|csv]",
+		 "                       [--overdue] [--sort KEY] [--limit N] [--offset N]\n"
+		 "                       [--format table|json|csv|xlsx] [--out PATH]",
 	.options = list_options,
 	.run = run_list,
 };

@@ -32,8 +32,8 @@ void api_evidence_send_file(struct http_request *r, struct http_response *res, i
 /* Runs the fairness test of a streamed multipart form on system r->ids[0] (svc_fair_attach). */
 int api_fair_attach(struct http_request *r, json_t **out, struct err *e);
 /* Risks (api_risks.c), shared with the risk pages: the list filters of the query
- * string of organisation r->ids[0]; the CSV export of what they match. */
+ * string of organisation r->ids[0]; the export of what they match ("csv" or "xlsx"). */
 void api_risk_query(struct http_request *r, struct svc_risk_query *q);
-void api_risks_export(struct http_request *r, struct http_response *res);
+void api_risks_export(struct http_request *r, struct http_response *res, const char *format);
 
 #endif

@@ -35,28 +35,37 @@ HANDLER(api_risks_list)
 	err_release(&e);
 }
 
-void api_risks_export(struct http_request *r, struct http_response *res)
+void api_risks_export(struct http_request *r, struct http_response *res, const char *format)
 {
 	struct err e = ERR_INIT;
 	json_t *list = NULL;
-	char *csv = NULL, filename[64];
+	char *data = NULL, filename[64];
 	size_t len = 0;
+	bool xlsx = !strcmp(format, "xlsx");
 	struct svc_risk_query q;
 	api_risk_query(r, &q);
-	if (svc_risk_export(r->store, &r->actor, &q, &list, &e) || svc_risk_csv(list, &csv, &len, &e)) {
+	if (svc_risk_export(r->store, &r->actor, &q, &list, &e) ||
+	    (xlsx ? svc_risk_xlsx(list, r->locale, &data, &len, &e) : svc_risk_csv(list, &data, &len, &e))) {
 		http_problem_err(res, &e);
 	} else {
-		snprintf(filename, sizeof filename, "risks-org%lld.csv", (long long)r->ids[0]);
-		api_attachment(res, "text/csv; charset=utf-8", filename, csv, len);
+		snprintf(filename, sizeof filename, "risks-org%lld.%s", (long long)r->ids[0], format);
+		api_attachment(res, xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+					 : "text/csv; charset=utf-8",
+			       filename, data, len);
 	}
-	free(csv);
+	free(data);
 	json_decref(list);
 	err_release(&e);
 }
 
 HANDLER(api_risks_csv)
 {
-	api_risks_export(r, res);
+	api_risks_export(r, res, "csv");
+}
+
+HANDLER(api_risks_xlsx)
+{
+	api_risks_export(r, res, "xlsx");
 }
 
 HANDLER(api_risks_create)

@@ -237,9 +237,9 @@ out:
 	err_release(&e);
 }
 
-HANDLER(page_risks_csv)
+static void page_export(struct http_request *r, struct http_response *res, const char *format)
 {
-	api_risks_export(r, res);
+	api_risks_export(r, res, format);
 	if (res->status >= 400) {
 		struct err e = ERR_INIT;
 		err_set(&e, res->status == 404 ? AIMS_ENOTFOUND : AIMS_EBADREQ, "%s", "");
@@ -247,6 +247,16 @@ HANDLER(page_risks_csv)
 		web_error_page(r, res, &e);
 		err_release(&e);
 	}
+}
+
+HANDLER(page_risks_csv)
+{
+	page_export(r, res, "csv");
+}
+
+HANDLER(page_risks_xlsx)
+{
+	page_export(r, res, "xlsx");
 }
 
 /* ---- new risk ---- */

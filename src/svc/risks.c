@@ -15,6 +15,8 @@
 #include "model/evidence.h"
 #include "model/risk.h"
 #include "model/vocab.h"
+#include "report/risk_xlsx.h"
+#include "report/xlsx.h"
 #include "base/text.h"
 
 #include <stdio.h>
@@ -337,6 +339,11 @@ int svc_risk_csv(json_t *risks, char **out, size_t *len, struct err *e)
 	}
 	*out = buf_detach(&b, len);
 	return 0;
+}
+
+int svc_risk_xlsx(json_t *risks, const char *locale, char **out, size_t *len, struct err *e)
+{
+	return report_xlsx_bytes(report_risk_xlsx, risks, locale, out, len, e);
 }
 
 /* ---- create and change ---- */

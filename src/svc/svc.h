@@ -296,6 +296,9 @@ int svc_risk_export(struct store *s, const struct actor *a, const struct svc_ris
 /* CSV of risks (codes, not labels, so it reads back the same in any language); with a
  * BOM and the formula guard of svc_csv_cell. */
 int svc_risk_csv(json_t *risks, char **out, size_t *len, struct err *e);
+/* The same risks as an XLSX workbook for people (labels in locale, levels coloured;
+ * report/risk_xlsx.c) in memory; free(*out). */
+int svc_risk_xlsx(json_t *risks, const char *locale, char **out, size_t *len, struct err *e);
 /* Whether the actor may add risks to the organisation org (with "path"): a risk
  * manager there, or an owner (for their own systems' risks). */
 bool svc_risk_can_add(const struct actor *a, json_t *org);
