@@ -1232,11 +1232,10 @@ const char *fair_scan_split(const char *begin, const char *end, size_t i, size_t
 	return lf ? lf + 1 : end;
 }
 
-/* Moves one chunk's totals into the accumulated first chunk; lines made absolute. */
-static int absorb(const struct fair_scan_config *cfg, struct fair_chunk *total, struct fair_chunk *c,
-		  uint64_t line_base)
+/* Moves one chunk's totals except its table into the accumulated first chunk;
+ * lines made absolute. The chunk's status, if it failed. */
+static int absorb_counts(struct fair_chunk *total, const struct fair_chunk *c, uint64_t line_base)
 {
-	int rc;
 	for (size_t k = 0; k < c->nexamples && total->nexamples < FAIR_EXAMPLES; k++) {
 		struct fair_issue is = c->examples[k];
 		is.line += line_base;
@@ -1251,11 +1250,50 @@ static int absorb(const struct fair_scan_config *cfg, struct fair_chunk *total, 
 		total->status = c->status;
 		total->failure = c->failure;
 		total->failure.line += line_base;
-		return c->status;
 	}
-	if ((rc = fair_table_merge(&total->table, &c->table, cfg)))
-		return fail(total, rc, line_base);
-	return 0;
+	return c->status;
+}
+
+/*
+ * Scans [begin, stop) again on top of the totals so far: the table of chunks
+ * before it is the one the scan starts from, so a cap is crossed at the very row
+ * a sequential read crosses it, and the first problem in file order is the one
+ * reported. The chunk's table then is the total one.
+ */
+static void rescan_on_total(const struct fair_scan_config *cfg, struct fair_chunk *total, struct fair_chunk *c,
+			    const char *begin)
+{
+	const char *stop = c->stop, *end = c->end;
+	fair_chunk_release(c);
+	fair_chunk_init(c, begin, stop, end);
+	c->table = total->table;
+	memset(&total->table, 0, sizeof total->table);
+	if (c->begin < c->stop)
+		fair_scan_chunk(cfg, c);
+	total->table = c->table;
+	memset(&c->table, 0, sizeof c->table);
+}
+
+/*
+ * After a failed merge: the totals start again as one sequential scan of
+ * [chunks[0].begin, stop), which fails where a sequential read fails. When it
+ * does not fail (the merge ran out of memory, or crossed the score cap only
+ * because the chunks gave dense arrays to other cells than a sequential scan
+ * would), the totals are now those of the sequential read up to stop and the join
+ * goes on from there. Returns total->status.
+ */
+static int rescan_from_start(const struct fair_scan_config *cfg, struct fair_chunk *total, const char *stop,
+			     uint64_t first_line)
+{
+	const char *begin = total->begin, *end = total->end;
+	fair_chunk_release(total);
+	fair_chunk_init(total, begin, stop, end);
+	fair_scan_chunk(cfg, total);
+	for (size_t k = 0; k < total->nexamples; k++)
+		total->examples[k].line += first_line - 1;
+	if (total->status)
+		total->failure.line += first_line - 1;
+	return total->status;
 }
 
 int fair_scan_join(const struct fair_scan_config *cfg, struct fair_chunk *chunks, size_t n,
@@ -1279,14 +1317,31 @@ int fair_scan_join(const struct fair_scan_config *cfg, struct fair_chunk *chunks
 		uint64_t base = first_line - 1 + total->lines;
 		if (c->begin != total->next) {
 			/* The guess was inside a quoted field (or behind a record that ran
-			 * past it): scan this stretch again from the true record start. */
-			const char *stop = c->stop, *end = c->end;
+			 * past it): scan this stretch again from the true record start, on
+			 * top of the totals, which makes it exactly the sequential read. */
+			rescan_on_total(cfg, total, c, total->next);
+		} else if (c->status) {
+			/* The chunk failed on its own. Alone it did not know the groups and
+			 * scores before it, so a sequential read may cross a cap before the
+			 * chunk's failure, or at another line than the chunk's own cap
+			 * failure. Scanned again on top of the totals (untouched: nothing
+			 * was merged) it fails where a sequential read fails. */
+			rescan_on_total(cfg, total, c, c->begin);
+		} else if ((rc = fair_table_merge(&total->table, &c->table, cfg))) {
+			/* A cap crossed by merging (or no memory): a merge has no line, and
+			 * a failed merge leaves part of the chunk in the totals. Read the
+			 * input up to this chunk's end once more, sequentially, on this
+			 * thread: it fails where a sequential read fails. Only a run whose
+			 * merge fails pays for it. */
+			const char *stop = c->stop;
 			fair_chunk_release(c);
-			fair_chunk_init(c, total->next, stop, end);
-			if (c->begin < c->stop)
-				fair_scan_chunk(cfg, c);
+			if ((rc = rescan_from_start(cfg, total, stop, first_line))) {
+				i++;
+				goto out;
+			}
+			continue;
 		}
-		rc = absorb(cfg, total, c, base);
+		rc = absorb_counts(total, c, base);
 		fair_chunk_release(c);
 		if (rc) {
 			i++;

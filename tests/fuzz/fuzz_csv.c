@@ -187,6 +187,14 @@ static void configure(struct fair_scan_config *cfg, uint8_t b)
 	cfg->max_scores = 50;
 }
 
+/* Small caps, so that inputs often cross one, also only when chunks are merged:
+ * the failure line must still be the sequential one. */
+static void small_caps(struct fair_scan_config *cfg)
+{
+	cfg->max_cells = 4;
+	cfg->max_scores = 6;
+}
+
 static void scan_whole(const struct fair_scan_config *cfg, const char *begin, const char *end, struct fair_chunk *c)
 {
 	fair_chunk_init(c, begin, end, end);
@@ -206,6 +214,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
 		return 0;
 	struct fair_scan_config cfg, general;
 	configure(&cfg, bytes[0]);
+	if (bytes[1] & 4)
+		small_caps(&cfg);
 	general = cfg;
 	general.general_only = true;
 	size_t n = 2 + (bytes[1] % 4);
