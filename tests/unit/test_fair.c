@@ -661,6 +661,8 @@ static void test_scan_fast_matches_general(void **state)
 		{ 5, 1, 3, 4, 2, { 0, 2 } },
 		{ 6, 0, 1, 5, 3, { 4, 2, 3 } },
 		{ 6, 0, 4, 5, 1, { 2 } }, /* labels away from the group: not part of its key */
+		{ 6, 3, 4, 5, 2, { 1, 2 } }, /* id,g,g,y,p,score: the benchmark's shape */
+		{ 5, 1, 2, 4, 1, { 0 } },    /* a column between the key and the score */
 	};
 	size_t cap = (size_t)1 << 20;
 	char *in = malloc(cap);
@@ -694,18 +696,24 @@ static void test_scan_fast_matches_general(void **state)
 				}
 				len += (size_t)snprintf(in + len, cap - len, variant == 2 ? "\r\n" : "\n");
 			}
+			struct fair_scan_config no_rows = cfg;
 			general = cfg;
 			general.general_only = true;
+			no_rows.no_rows = true;
 			const char *begin = strchr(in, '\n') + 1, *end = in + len;
-			struct fair_chunk fast, slow;
+			struct fair_chunk fast, slow, plain;
 			fair_chunk_init(&fast, begin, end, end);
 			fair_chunk_init(&slow, begin, end, end);
+			fair_chunk_init(&plain, begin, end, end);
 			fair_scan_chunk(&cfg, &fast);
 			fair_scan_chunk(&general, &slow);
+			fair_scan_chunk(&no_rows, &plain);
 			assert_int_equal(fast.status, 0);
 			assert_same_scan(&fast, &slow);
+			assert_same_scan(&plain, &slow);
 			fair_chunk_release(&fast);
 			fair_chunk_release(&slow);
+			fair_chunk_release(&plain);
 		}
 	free(in);
 }
