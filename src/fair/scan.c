@@ -567,6 +567,7 @@ static int round_score(const struct fair_scan_config *cfg, double *score, long *
 #define FAST_SPAN 32        /* bytes of a span held as words */
 #define FAST_WORDS (FAST_SPAN / 8)
 #define FAST_MAX_KEYS 16384 /* spellings the table learns */
+#define LOOKUP_SPARSE 4096  /* slots up to which the table stays a quarter full */
 
 struct lookup {
 	size_t run_lo[FAST_RUNS], run_hi[FAST_RUNS]; /* first and last column of each run */
@@ -793,7 +794,10 @@ static void lookup_learn(struct lookup *l, const struct fair_csv_field *fields, 
 	}
 	if (!span_key_of(&k, end, nr))
 		return;
-	if ((!l->slots || (l->count + 1) * 2 > l->mask + 1) && lookup_grow(l))
+	/* At most half full, and a quarter while small (up to LOOKUP_SPARSE slots):
+	 * linear probing then finds most spellings in one probe, for a few KiB. */
+	size_t fill = l->mask + 1 <= LOOKUP_SPARSE ? 4 : 2;
+	if ((!l->slots || (l->count + 1) * fill > l->mask + 1) && lookup_grow(l))
 		return;
 	size_t s = span_probe(l, &k, nr, &found);
 	if (found)
@@ -1225,6 +1229,19 @@ __attribute__((target("bmi,bmi2,popcnt"))) static inline uint32_t select_bit(uin
 	return (uint32_t)_tzcnt_u64(_pdep_u64(one, bits));
 }
 
+/* The first i in [lo, hi) with lfs[i] >= v (lfs ascending), or hi. */
+static uint32_t first_lf_at(const uint32_t *lfs, uint32_t lo, uint32_t hi, uint32_t v)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (lfs[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * The loop: counts plain records from r->p while they are in the row index, have
  * `columns` fields, a known key spelling and a D.DDDD score. PLAIN_UNINDEXED at
@@ -1255,19 +1272,30 @@ rows_run_layout(struct scan_state *st, const char *stop, bool common)
 	 * record, the score follows it and ends the record, as in the benchmark. */
 	const bool score_next = common || sc == hi + 1, score_last = common || sc == columns - 1;
 	const bool key_first = !common && !lo;
-	const char *p = r->p, *const base = x->base, *const end = c->end;
+	const char *const base = x->base, *const end = c->end;
 	const uint64_t *const masks = x->sep;
 	const uint32_t *const lfs = x->lf;
-	const uint32_t nlf = x->nlf, odd = x->odd[st->rows_odd_next];
-	uint32_t li = st->rows_lf_next;
+	const uint32_t nlf = x->nlf, li0 = st->rows_lf_next;
 	uint32_t **const pending = st->pending;
 	size_t ring = st->next_pending;
-	uint64_t done = 0;
 	int rc = PLAIN_UNINDEXED;
+	/* The records this run may count end at LFs li0 .. li_end - 1: none holds an
+	 * odd byte (the first record reaching the next one is the general way's),
+	 * and each starts before stop. So the loop checks neither. */
+	const uint32_t li_odd = first_lf_at(lfs, li0, nlf, x->odd[st->rows_odd_next]);
+	uint32_t li_end = li_odd;
+	if (r->p >= stop) {
+		li_end = li0;
+	} else if ((size_t)(stop - base) <= x->extent) {
+		const uint32_t last = first_lf_at(lfs, li0, nlf, (uint32_t)(stop - base) - 1);
+		if (last < li_end)
+			li_end = last + 1; /* the record after it starts at or past stop */
+	}
+	uint32_t a = (uint32_t)(r->p - base), li = li0;
 
-	while (p < stop && li < nlf) {
-		const uint32_t lf = lfs[li], a = (uint32_t)(p - base), len = lf - a, sh = a & 63;
-		if (odd <= lf || len > 63)
+	for (; li < li_end; li++) {
+		const uint32_t lf = lfs[li], len = lf - a, sh = a & 63;
+		if (len > 63)
 			goto miss;
 		/* The record's separators, bit 0 at its first byte: from one window or
 		 * two. Its LF is the highest. */
@@ -1331,23 +1359,25 @@ rows_run_layout(struct scan_state *st, const char *stop, bool common)
 		uint32_t *const slot = &fc->dense[dense * 2 + t];
 		__builtin_prefetch(slot, 1);
 		uint32_t *const due = pending[ring];
-		if (*due == UINT32_MAX && due != &st->scratch) {
-			fail(c, FAIR_FAIL_OVERFLOW, r->line + done);
+		/* One past UINT32_MAX wraps to 0: the run fails, the count is moot. */
+		if (__builtin_expect(++*due == 0, 0) && due != &st->scratch) {
+			fail(c, FAIR_FAIL_OVERFLOW, r->line + (li - li0));
 			rc = -1;
 			break;
 		}
-		++*due;
 		pending[ring] = slot;
 		ring = (ring + 1) % PENDING;
 		fc->n[t * 2 + q]++;
-		p = base + lf + 1;
-		li++;
-		done++;
+		a = lf + 1;
 		continue;
 miss:
 		rc = PLAIN_MISS;
 		break;
 	}
+	if (li == li_odd && li < nlf)
+		rc = PLAIN_MISS; /* the next record holds an odd byte */
+	const char *const p = base + a;
+	const uint64_t done = li - li0;
 	st->next_pending = ring;
 	/* The reader's own index, if any, follows r->p when it is next used. */
 	r->p = st->rows_at = p;
