@@ -27,6 +27,10 @@
  * one holds an odd byte, is read byte-wise and stops the reader with an error, so no
  * later part of the index is ever used.
  *
+ * The row index (fair_csv_rows_index, csv.h) is the same classification with a
+ * leaner output for the scan's row way: the windows' separator masks kept whole,
+ * only record ends and odd bytes flattened. It is right under the same condition.
+ *
  * Invariants: r->p only moves forward and never passes r->end; r->line is the number
  * of LF bytes before r->p, plus one; while r->p == r->at, the cursors of the index
  * stand at the first entries at or after r->p. No allocation, no I/O.

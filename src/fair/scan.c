@@ -5,10 +5,12 @@
  * with the two labels, find the cell of the sensitive values in an open-addressing
  * table and add one to a confusion count; with a score, add one to the (cell,
  * score) counter. Nothing depends on rows already seen except these counters, which
- * is what bounds memory by groups rather than rows. Two ways do this (see "the row
- * fast path" below and docs/internals/fair.md): the general way, which checks
- * everything and creates cells, and the fast way for rows whose spelling was seen
- * before; they count every row identically (config.general_only tests that).
+ * is what bounds memory by groups rather than rows. Three ways do this (see "the
+ * row fast path" and "the row way" below, and docs/internals/fair.md): the general
+ * way, which checks everything and creates cells; the fast way for rows whose
+ * spelling was seen before; and the row way, the fast way for one common layout
+ * over a leaner index where the CPU has fast PDEP. They count every row
+ * identically (config.general_only and config.no_rows test that).
  *
  * Invariants: table->slots has a power-of-two size at least twice ncells; the score
  * table likewise for nscores; -0.0 is stored as 0.0 so equal scores share a slot.
