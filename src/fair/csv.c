@@ -27,6 +27,10 @@
  * one holds an odd byte, is read byte-wise and stops the reader with an error, so no
  * later part of the index is ever used.
  *
+ * The row index (fair_csv_rows_index, csv.h) is the same classification with a
+ * leaner output for the scan's row way: the windows' separator masks kept whole,
+ * only record ends and odd bytes flattened. It is right under the same condition.
+ *
  * Invariants: r->p only moves forward and never passes r->end; r->line is the number
  * of LF bytes before r->p, plus one; while r->p == r->at, the cursors of the index
  * stand at the first entries at or after r->p. No allocation, no I/O.
@@ -88,7 +92,7 @@ static void classify_portable(const char *b, struct masks *m)
 }
 
 #if defined(__SSE2__)
-static void classify_sse2(const char *b, struct masks *m)
+static inline __attribute__((always_inline)) void classify_sse2(const char *b, struct masks *m)
 {
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
 	const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
@@ -115,7 +119,7 @@ static void classify_sse2(const char *b, struct masks *m)
 #endif
 
 #if defined(FAIR_CSV_HAVE_AVX2)
-__attribute__((target("avx2"))) static void classify_avx2(const char *b, struct masks *m)
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) void classify_avx2(const char *b, struct masks *m)
 {
 	const __m256i comma = _mm256_set1_epi8(','), lf = _mm256_set1_epi8('\n');
 	const __m256i quote = _mm256_set1_epi8('"'), cr = _mm256_set1_epi8('\r');
@@ -299,6 +303,88 @@ __attribute__((target("avx2,popcnt,bmi,pclmul"))) static void index_avx2(struct 
 	INDEX_WINDOWS(classify_avx2, prefix_xor_clmul);
 }
 #endif
+
+/*
+ * The row index (csv.h): the windows' separator masks kept whole, only the record
+ * ends and odd bytes flattened. The same window loop as INDEX_WINDOWS.
+ */
+#define INDEX_ROWS(CLASSIFY, PREFIX_XOR)                                                              \
+	do {                                                                                           \
+		uint64_t inside_carry = 0, start_carry = 1;                                            \
+		const size_t total = (size_t)(r->end - p);                                             \
+		const size_t limit = total < (size_t)FAIR_CSV_ROW_WINDOWS * 64                         \
+					     ? total : (size_t)FAIR_CSV_ROW_WINDOWS * 64;              \
+		uint32_t *lf = x->lf, *odd = x->odd;                                                   \
+		uint32_t *const lf_cap = x->lf + FAIR_CSV_LF_CAP - 64;                                 \
+		uint32_t *const odd_cap = x->odd + FAIR_CSV_ODD_CAP - 64;                              \
+		char copy[128];                                                                        \
+		size_t w = 0;                                                                          \
+		for (; w < limit && lf <= lf_cap && odd <= odd_cap; w += 64) {                         \
+			const char *b = p + w;                                                         \
+			size_t avail = total - w;                                                      \
+			struct masks m;                                                                \
+			struct window win;                                                             \
+			if (__builtin_expect(avail < 66, 0)) {                                         \
+				memset(copy, 0, sizeof copy);                                          \
+				memcpy(copy, b, avail);                                                \
+				b = copy;                                                              \
+			}                                                                              \
+			CLASSIFY(b, &m);                                                               \
+			uint64_t inside = PREFIX_XOR(m.quote) ^ inside_carry;                          \
+			window_of(&m, inside, b, avail, &start_carry, &win);                           \
+			inside_carry = (uint64_t)((int64_t)inside >> 63);                              \
+			x->sep[w / 64] = win.sep;                                                      \
+			lf += flatten_few(lf, win.lf, (uint32_t)w);                                    \
+			if (win.odd)                                                                   \
+				odd += flatten_few(odd, win.odd, (uint32_t)w);                         \
+		}                                                                                      \
+		x->sep[w / 64] = x->sep[w / 64 + 1] = 0;                                               \
+		x->nlf = (uint32_t)(lf - x->lf);                                                       \
+		x->nodd = (uint32_t)(odd - x->odd);                                                    \
+		x->extent = (uint32_t)(w < total ? w : total);                                         \
+		if (w >= total)                                                                        \
+			x->odd[x->nodd++] = (uint32_t)total; /* the end of the input */                \
+		x->odd[x->nodd] = FAIR_CSV_NO_ODD;                                                     \
+	} while (0)
+
+static void rows_portable(const struct fair_csv *r, const char *p, struct fair_csv_rows *x)
+{
+	INDEX_ROWS(classify_portable, prefix_xor);
+}
+
+#if defined(__SSE2__)
+static void rows_sse2(const struct fair_csv *r, const char *p, struct fair_csv_rows *x)
+{
+	INDEX_ROWS(classify_sse2, prefix_xor);
+}
+#endif
+
+#if defined(FAIR_CSV_HAVE_AVX2)
+__attribute__((target("avx2,popcnt,bmi,pclmul"))) static void rows_avx2(const struct fair_csv *r, const char *p,
+									   struct fair_csv_rows *x)
+{
+	INDEX_ROWS(classify_avx2, prefix_xor_clmul);
+}
+#endif
+
+void fair_csv_rows_index(const struct fair_csv *r, const char *p, struct fair_csv_rows *x)
+{
+	x->base = p;
+	switch (r->simd) {
+#if defined(FAIR_CSV_HAVE_AVX2)
+	case FAIR_CSV_AVX2:
+		rows_avx2(r, p, x);
+		break;
+#endif
+#if defined(__SSE2__)
+	case FAIR_CSV_SSE2:
+		rows_sse2(r, p, x);
+		break;
+#endif
+	default:
+		rows_portable(r, p, x);
+	}
+}
 
 /* Indexes the records from p on; p is a record start. Out of line: the caller's
  * hot path stays small. */

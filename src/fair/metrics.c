@@ -23,6 +23,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static const char *const rate_names[FAIR_RATES] = {
 	"base_rate", "selection_rate", "true_positive_rate", "false_positive_rate",
@@ -262,6 +265,24 @@ static int compare_scores(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* h[0..n) += d[0..n), widening: hundreds of 20,002-long runs per report, so four
+ * at a time where the CPU has SSE2 (the x86-64 baseline). */
+static void add_dense(uint64_t *h, const uint32_t *d, size_t n)
+{
+	size_t j = 0;
+#if defined(__SSE2__)
+	const __m128i zero = _mm_setzero_si128();
+	for (; j + 4 <= n; j += 4) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + j));
+		__m128i *out = (__m128i *)(void *)(h + j);
+		_mm_storeu_si128(out, _mm_add_epi64(_mm_loadu_si128(out), _mm_unpacklo_epi32(v, zero)));
+		_mm_storeu_si128(out + 1, _mm_add_epi64(_mm_loadu_si128(out + 1), _mm_unpackhi_epi32(v, zero)));
+	}
+#endif
+	for (; j < n; j++)
+		h[j] += d[j];
+}
+
 /*
  * AUC of the given cells: their dense counts summed into one histogram, their
  * hashed score rows gathered and sorted, then both walked in score order (a hashed
@@ -273,6 +294,23 @@ static double auc_of(const struct fair_table *t, const size_t *cells, size_t nce
 {
 	size_t n = 0;
 	bool any_dense = false;
+	unsigned __int128 u2 = 0;
+	uint64_t neg_below = 0, pos = 0;
+	if (ncells == 1 && t->cells[cells[0]].dense && range_start[cells[0] + 1] == range_start[cells[0]]) {
+		/* One cell, dense steps only (every intersection group of a report
+		 * with four-decimal scores): its own counters, in order, no copy. The
+		 * same sums as below. */
+		const uint32_t *d = t->cells[cells[0]].dense;
+		for (size_t k = 0; k <= FAIR_DENSE_STEPS; k++) {
+			uint64_t neg_here = d[2 * k], pos_here = d[2 * k + 1];
+			u2 += (unsigned __int128)pos_here * (2 * (unsigned __int128)neg_below + neg_here);
+			neg_below += neg_here;
+			pos += pos_here;
+		}
+		if (!pos || !neg_below)
+			return NAN;
+		return (double)u2 / (2.0 * (double)pos * (double)neg_below);
+	}
 	memset(hist, 0, (FAIR_DENSE_STEPS + 1) * sizeof *hist);
 	for (size_t i = 0; i < ncells; i++) {
 		size_t c = cells[i];
@@ -283,17 +321,24 @@ static double auc_of(const struct fair_table *t, const size_t *cells, size_t nce
 		if (!d)
 			continue;
 		any_dense = true;
-		for (size_t k = 0; k <= FAIR_DENSE_STEPS; k++) {
-			hist[k][0] += d[k * 2];
-			hist[k][1] += d[k * 2 + 1];
-		}
+		/* One flat run of 2 * (FAIR_DENSE_STEPS + 1) additions (an even count),
+		 * two at a time: hundreds of these per report. */
+		add_dense(&hist[0][0], d, 2 * (FAIR_DENSE_STEPS + 1));
 	}
 	if (ncells > 1)
 		qsort(tmp, n, sizeof *tmp, compare_scores);
 	/* Twice the Mann-Whitney U in integers, as in fair_metrics_auc. */
-	unsigned __int128 u2 = 0;
-	uint64_t neg_below = 0, pos = 0;
 	size_t i = 0, k = any_dense ? 0 : FAIR_DENSE_STEPS + 1;
+	if (n == 0 && any_dense) {
+		/* Dense steps only (the common case): the steps are the scores in order,
+		 * so no score needs computing or comparing. The same sums as below. */
+		for (; k <= FAIR_DENSE_STEPS; k++) {
+			uint64_t neg_here = hist[k][0], pos_here = hist[k][1];
+			u2 += (unsigned __int128)pos_here * (2 * (unsigned __int128)neg_below + neg_here);
+			neg_below += neg_here;
+			pos += pos_here;
+		}
+	}
 	while (i < n || k <= FAIR_DENSE_STEPS) {
 		double next_hash = i < n ? tmp[i].score : INFINITY;
 		double next_dense = k <= FAIR_DENSE_STEPS ? (double)k / FAIR_DENSE_STEPS : INFINITY;

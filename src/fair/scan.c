@@ -5,10 +5,12 @@
  * with the two labels, find the cell of the sensitive values in an open-addressing
  * table and add one to a confusion count; with a score, add one to the (cell,
  * score) counter. Nothing depends on rows already seen except these counters, which
- * is what bounds memory by groups rather than rows. Two ways do this (see "the row
- * fast path" below and docs/internals/fair.md): the general way, which checks
- * everything and creates cells, and the fast way for rows whose spelling was seen
- * before; they count every row identically (config.general_only tests that).
+ * is what bounds memory by groups rather than rows. Three ways do this (see "the
+ * row fast path" and "the row way" below, and docs/internals/fair.md): the general
+ * way, which checks everything and creates cells; the fast way for rows whose
+ * spelling was seen before; and the row way, the fast way for one common layout
+ * over a leaner index where the CPU has fast PDEP. They count every row
+ * identically (config.general_only and config.no_rows test that).
  *
  * Invariants: table->slots has a power-of-two size at least twice ncells; the score
  * table likewise for nscores; -0.0 is stored as 0.0 so equal scores share a slot.
@@ -27,6 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#endif
 
 #define PENDING 16
 #define DENSE_STRIDE ((size_t)(FAIR_DENSE_STEPS + 1) * 2)
@@ -564,6 +569,7 @@ static int round_score(const struct fair_scan_config *cfg, double *score, long *
 #define FAST_SPAN 32        /* bytes of a span held as words */
 #define FAST_WORDS (FAST_SPAN / 8)
 #define FAST_MAX_KEYS 16384 /* spellings the table learns */
+#define LOOKUP_SPARSE 4096  /* slots up to which the table stays a quarter full */
 
 struct lookup {
 	size_t run_lo[FAST_RUNS], run_hi[FAST_RUNS]; /* first and last column of each run */
@@ -638,12 +644,14 @@ static inline __attribute__((always_inline)) bool span_key_of(struct span_key *k
 	return true;
 }
 
+/* Two words share one multiplication (the second rotated by half), so a span
+ * costs two: a spelling is found in one probe as often as with one each. */
 static inline __attribute__((always_inline)) size_t span_hash(const struct span_key *k, size_t nr, unsigned shift)
 {
 	uint64_t h = k->lens * 0xD1B54A32D192ED03ULL;
-#pragma GCC unroll 16
-	for (size_t i = 0; i < nr * FAST_WORDS; i++)
-		h += k->w[i] * hash_k[i];
+#pragma GCC unroll 8
+	for (size_t i = 0; i < nr * FAST_WORDS; i += 2)
+		h += (k->w[i] ^ (k->w[i + 1] << 32 | k->w[i + 1] >> 32)) * hash_k[i];
 	h ^= h >> 32;
 	return (size_t)((h * 0x9E3779B97F4A7C15ULL) >> shift);
 }
@@ -788,7 +796,10 @@ static void lookup_learn(struct lookup *l, const struct fair_csv_field *fields, 
 	}
 	if (!span_key_of(&k, end, nr))
 		return;
-	if ((!l->slots || (l->count + 1) * 2 > l->mask + 1) && lookup_grow(l))
+	/* At most half full, and a quarter while small (up to LOOKUP_SPARSE slots):
+	 * linear probing then finds most spellings in one probe, for a few KiB. */
+	size_t fill = l->mask + 1 <= LOOKUP_SPARSE ? 4 : 2;
+	if ((!l->slots || (l->count + 1) * fill > l->mask + 1) && lookup_grow(l))
 		return;
 	size_t s = span_probe(l, &k, nr, &found);
 	if (found)
@@ -853,6 +864,24 @@ static inline __attribute__((always_inline)) long dense_step(const char *s, size
 	return k <= FAIR_DENSE_STEPS ? (long)k : -1;
 }
 
+/* dense_step for a six-byte spelling D.DDDD, from one 8-byte load (s + 8 must be
+ * inside the data): the same k, or -1. XOR with "0.0000" leaves each digit's value
+ * and a zero for the point; adding 0x76 to a digit byte (0x7f to the point's)
+ * sets its top bit exactly when it is not a digit (a byte with the top bit set
+ * already is caught by the | y; its carry only reaches bytes that fail anyway). */
+static inline __attribute__((always_inline)) long dense_step6(const char *s)
+{
+	uint64_t x;
+	memcpy(&x, s, 8);
+	const uint64_t y = (x & 0xFFFFFFFFFFFFULL) ^ 0x303030302E30ULL;
+	if (((y + 0x767676767F76ULL) | y) & 0x808080808080ULL)
+		return -1;
+	uint32_t d = (uint32_t)(y >> 16);     /* d2 d3 d4 d5, one per byte */
+	d = d * 10 + (d >> 8);                /* bytes 0 and 2: the two 2-digit halves */
+	uint32_t k = (uint32_t)(y & 0xff) * 10000 + (d & 0xff) * 100 + ((d >> 16) & 0xff);
+	return k <= FAIR_DENSE_STEPS ? (long)k : -1;
+}
+
 /* ---- the chunk scan ---- */
 
 struct scan_state {
@@ -872,6 +901,14 @@ struct scan_state {
 	uint32_t *pending[PENDING];
 	size_t next_pending;
 	uint32_t scratch;
+	/* The row way (scan_rows): its index, its cursors (standing at rows_at), the
+	 * records its last run counted, all it counted and handed over, and whether
+	 * it is off for this chunk (not this CPU, not this layout, or given up). */
+	struct fair_csv_rows rows;
+	const char *rows_at;
+	uint32_t rows_lf_next, rows_odd_next;
+	uint64_t rows_done, rows_counted, rows_missed;
+	bool rows_off;
 };
 
 static void pending_init(struct scan_state *st)
@@ -1150,6 +1187,287 @@ static int scan_plain(struct scan_state *st, const char *stop)
 	}
 }
 
+/* ---- the row way ----
+ *
+ * The fast way again, for the commonest layout of prediction files (one run of
+ * key columns holding the labels, a score outside it, scores read exactly), over
+ * the row index of csv.h instead of the structural index: per window the index
+ * keeps the separator mask and flattens only the record ends, and per record the
+ * loop counts the separators of the record (POPCNT: exactly `columns` up to its
+ * LF) and selects the two to four it needs (PDEP + TZCNT: the i-th set bit is the
+ * lowest of pdep(1 << i, bits)) instead of writing and reading the offset of
+ * every separator; the score D.DDDD is checked and read from one 8-byte load. On
+ * the benchmark that is 206 + 62 (index) instructions a row instead of 218 + 123
+ * (docs/performance.md). It runs only where PDEP is fast (x86-64 with BMI2, not AMD before
+ * Zen 3, where it is microcoded), on records shorter than 64 bytes, in files
+ * without CRLF; everything else is the fast way's or the general way's, which
+ * count every row the same (config.no_rows and config.general_only test that). */
+
+/* The row way gives up for the rest of a chunk when, after ROWS_TRIAL records
+ * handed to the general way, it has not counted ROWS_RATIO times as many itself:
+ * it pays for its own index, and records it cannot count (long, odd, new
+ * spellings) then cost both indexes. Learning the spellings at the start of a
+ * file hands over a few hundred records at most. */
+#define ROWS_TRIAL 1024
+#define ROWS_RATIO 16
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define FAIR_SCAN_HAVE_ROWS 1
+
+/* Whether this CPU has fast POPCNT, TZCNT and PDEP. */
+static bool rows_cpu(void)
+{
+	if (!__builtin_cpu_supports("popcnt") || !__builtin_cpu_supports("bmi") || !__builtin_cpu_supports("bmi2"))
+		return false;
+	return !__builtin_cpu_is("amdfam10h") && !__builtin_cpu_is("znver1") && !__builtin_cpu_is("znver2") &&
+	       !__builtin_cpu_is("btver2") && !__builtin_cpu_is("bdver1") && !__builtin_cpu_is("bdver2") &&
+	       !__builtin_cpu_is("bdver3") && !__builtin_cpu_is("bdver4");
+}
+
+/* The position of the set bit of bits that pdep deposits `one` (1 << i) on: the
+ * i-th set bit, counting from 0; 64 when bits has fewer. */
+__attribute__((target("bmi,bmi2,popcnt"))) static inline uint32_t select_bit(uint64_t bits, uint64_t one)
+{
+	return (uint32_t)_tzcnt_u64(_pdep_u64(one, bits));
+}
+
+/* The first i in [lo, hi) with lfs[i] >= v (lfs ascending), or hi. */
+static uint32_t first_lf_at(const uint32_t *lfs, uint32_t lo, uint32_t hi, uint32_t v)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (lfs[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The loop: counts plain records from r->p while they are in the row index, have
+ * `columns` fields, a known key spelling and a D.DDDD score. PLAIN_UNINDEXED at
+ * the end of the index, PLAIN_MISS at a record for the general way, -1 on a
+ * failure (c->status set). Written for few live values (registers, not the
+ * stack): the key's four words are locals, the spelling table is probed here
+ * with span_hash's function for one run, the counter ring's cursor is a local.
+ */
+__attribute__((target("bmi,bmi2,popcnt"))) static inline __attribute__((always_inline)) int
+rows_run_layout(struct scan_state *st, const char *stop, bool common)
+{
+	struct fair_chunk *c = st->c;
+	struct fair_csv *r = &st->reader;
+	const struct lookup *l = &st->lookup;
+	const struct fair_csv_rows *x = &st->rows;
+	struct fair_cell *const cells = c->table.cells;
+	const uint64_t *const slots = l->slots;
+	const size_t slot_mask = l->mask;
+	const unsigned shift = l->shift;
+	const size_t columns = st->cfg->columns;
+	/* The separators a row needs, as pdep selectors: before and after the key
+	 * run (none before a run starting at column 0) and around the score; the
+	 * score often starts right after the key and ends the record. */
+	const size_t lo = l->run_lo[0], hi = l->run_hi[0], sc = st->cfg->score;
+	const uint64_t key_lo = lo ? (uint64_t)1 << (lo - 1) : 0, key_hi = (uint64_t)1 << hi;
+	const uint64_t score_lo = (uint64_t)1 << (sc - 1), score_hi = (uint64_t)1 << sc;
+	/* common (a constant where inlined): the key run does not start the
+	 * record, the score follows it and ends the record, as in the benchmark. */
+	const bool score_next = common || sc == hi + 1, score_last = common || sc == columns - 1;
+	const bool key_first = !common && !lo;
+	const char *const base = x->base, *const end = c->end;
+	const uint64_t *const masks = x->sep;
+	const uint32_t *const lfs = x->lf;
+	const uint32_t nlf = x->nlf, li0 = st->rows_lf_next;
+	uint32_t **const pending = st->pending;
+	size_t ring = st->next_pending;
+	int rc = PLAIN_UNINDEXED;
+	/* The records this run may count end at LFs li0 .. li_end - 1: none holds an
+	 * odd byte (the first record reaching the next one is the general way's),
+	 * and each starts before stop. So the loop checks neither. */
+	const uint32_t li_odd = first_lf_at(lfs, li0, nlf, x->odd[st->rows_odd_next]);
+	uint32_t li_end = li_odd;
+	if (r->p >= stop) {
+		li_end = li0;
+	} else if ((size_t)(stop - base) <= x->extent) {
+		const uint32_t last = first_lf_at(lfs, li0, nlf, (uint32_t)(stop - base) - 1);
+		if (last < li_end)
+			li_end = last + 1; /* the record after it starts at or past stop */
+	}
+	uint32_t a = (uint32_t)(r->p - base), li = li0;
+
+	for (; li < li_end; li++) {
+		const uint32_t lf = lfs[li], len = lf - a, sh = a & 63;
+		if (len > 63)
+			goto miss;
+		/* The record's separators, bit 0 at its first byte: from one window or
+		 * two. Its LF is the highest. */
+		uint64_t bits = masks[a >> 6] >> sh;
+		if (sh)
+			bits |= masks[(a >> 6) + 1] << (64 - sh);
+		bits &= ((uint64_t)2 << len) - 1; /* len 63: all ones */
+		if ((size_t)_mm_popcnt_u64(bits) != columns)
+			goto miss;
+		const uint32_t k0 = key_first ? a : a + select_bit(bits, key_lo) + 1, k1 = a + select_bit(bits, key_hi);
+		const uint32_t s0 = score_next ? k1 + 1 : a + select_bit(bits, score_lo) + 1;
+		const uint32_t s1 = score_last ? lf : a + select_bit(bits, score_hi);
+		const char *const score = base + s0, *const key = base + k0;
+		const long dense = s1 - s0 == 6 && end - score >= 8 ? dense_step6(score) : dense_step(score, s1 - s0);
+		if (dense < 0 || end - key < FAST_SPAN)
+			goto miss;
+		/* span_key_of's words for one span: its first 32 bytes, zeros past its
+		 * end; then span_hash and span_probe for one run. */
+		const uint32_t klen = k1 - k0;
+		const unsigned char *const keep = keep_bytes + FAST_SPAN - (klen < FAST_SPAN ? klen : FAST_SPAN);
+		uint64_t w0, w1, w2, w3, m0, m1, m2, m3;
+		memcpy(&w0, key, 8);
+		memcpy(&w1, key + 8, 8);
+		memcpy(&w2, key + 16, 8);
+		memcpy(&w3, key + 24, 8);
+		memcpy(&m0, keep, 8);
+		memcpy(&m1, keep + 8, 8);
+		memcpy(&m2, keep + 16, 8);
+		memcpy(&m3, keep + 24, 8);
+		w0 &= m0;
+		w1 &= m1;
+		w2 &= m2;
+		w3 &= m3;
+		uint64_t h = klen * 0xD1B54A32D192ED03ULL + (w0 ^ (w1 << 32 | w1 >> 32)) * hash_k[0] +
+			     (w2 ^ (w3 << 32 | w3 >> 32)) * hash_k[2];
+		h ^= h >> 32;
+		size_t at = (size_t)((h * 0x9E3779B97F4A7C15ULL) >> shift);
+		uint32_t word;
+		for (;;) {
+			const uint64_t *e = slots + at * (FAST_WORDS + 2);
+			word = (uint32_t)e[FAST_WORDS + 1];
+			const uint64_t diff = (e[0] ^ w0) | (e[1] ^ w1) | (e[2] ^ w2) | (e[3] ^ w3) | (e[4] ^ klen);
+			if (!word)
+				goto miss;
+			if (!diff) {
+				if (klen <= FAST_SPAN)
+					break;
+				struct span_key k; /* a long key: its tail too */
+				k.span[0] = key;
+				k.len[0] = klen;
+				if (tails_equal(l, &k, 1, (uint32_t)(e[FAST_WORDS + 1] >> 32)))
+					break;
+			}
+			at = (at + 1) & slot_mask;
+		}
+		const int t = (int)(word >> SLOT_TRUE_BIT & 1), q = (int)(word >> SLOT_PRED_BIT & 1);
+		struct fair_cell *fc = &cells[(word & SLOT_CELL_MASK) - 1];
+		if (!fc->dense)
+			goto miss; /* no dense array (yet): the general way decides */
+		/* dense_later, with the ring's cursor in a register. */
+		uint32_t *const slot = &fc->dense[dense * 2 + t];
+		__builtin_prefetch(slot, 1);
+		uint32_t *const due = pending[ring];
+		/* One past UINT32_MAX wraps to 0: the run fails, the count is moot. */
+		if (__builtin_expect(++*due == 0, 0) && due != &st->scratch) {
+			fail(c, FAIR_FAIL_OVERFLOW, r->line + (li - li0));
+			rc = -1;
+			break;
+		}
+		pending[ring] = slot;
+		ring = (ring + 1) % PENDING;
+		fc->n[t * 2 + q]++;
+		a = lf + 1;
+		continue;
+miss:
+		rc = PLAIN_MISS;
+		break;
+	}
+	if (li == li_odd && li < nlf)
+		rc = PLAIN_MISS; /* the next record holds an odd byte */
+	const char *const p = base + a;
+	const uint64_t done = li - li0;
+	st->next_pending = ring;
+	/* The reader's own index, if any, follows r->p when it is next used. */
+	r->p = st->rows_at = p;
+	st->rows_lf_next = li;
+	st->rows_done = done;
+	r->line += done;
+	c->rows += done;
+	if (done)
+		st->last_line = r->line - 1;
+	progress(st, p);
+	return rc;
+}
+
+__attribute__((target("bmi,bmi2,popcnt"))) static int rows_run(struct scan_state *st, const char *stop)
+{
+	const size_t lo = st->lookup.run_lo[0], hi = st->lookup.run_hi[0], sc = st->cfg->score;
+	if (lo && sc == hi + 1 && sc == st->cfg->columns - 1)
+		return rows_run_layout(st, stop, true);
+	return rows_run_layout(st, stop, false);
+}
+#endif
+
+/* Whether the row way fits this chunk's configuration and CPU. */
+static bool rows_fit(const struct scan_state *st)
+{
+	const struct fair_scan_config *cfg = st->cfg;
+	const struct lookup *l = &st->lookup;
+#if defined(FAIR_SCAN_HAVE_ROWS)
+	return !cfg->general_only && !cfg->no_rows && cfg->has_score && cfg->score_digits < 0 && cfg->columns <= 63 &&
+	       cfg->score > 0 && l->nruns == 1 && l->labels_in_key && rows_cpu();
+#else
+	(void)cfg;
+	(void)l;
+	return false;
+#endif
+}
+
+/*
+ * The row way from r->p: builds its index there or follows it up to r->p, then
+ * runs. PLAIN_UNINDEXED when it reached the end of its index (call again),
+ * PLAIN_MISS when the next record is for the general way, -1 on a failure. Gives
+ * itself up (st->rows_off) when it hands over too many records (ROWS_TRIAL), or
+ * when the file turns out to use CRLF; which way counts a row never changes the
+ * counts.
+ */
+static int scan_rows(struct scan_state *st, const char *stop)
+{
+#if defined(FAIR_SCAN_HAVE_ROWS)
+	struct fair_csv *r = &st->reader;
+	struct fair_csv_rows *x = &st->rows;
+	int rc;
+	if (st->crlf) {
+		st->rows_off = true; /* the last field would keep its CR */
+		return PLAIN_MISS;
+	}
+	if (!st->lookup.slots)
+		return PLAIN_MISS; /* nothing learnt yet */
+	if (!x->base || r->p < st->rows_at || (size_t)(r->p - x->base) >= x->extent) {
+		fair_csv_rows_index(r, r->p, x);
+		st->rows_at = r->p;
+		st->rows_lf_next = st->rows_odd_next = 0;
+	}
+	uint32_t off = (uint32_t)(r->p - x->base);
+	while (st->rows_lf_next < x->nlf && x->lf[st->rows_lf_next] < off)
+		st->rows_lf_next++;
+	while (x->odd[st->rows_odd_next] < off)
+		st->rows_odd_next++;
+	st->rows_at = r->p;
+	if (st->rows_lf_next >= x->nlf) {
+		if (x->base == r->p)
+			return PLAIN_MISS; /* a record longer than a batch */
+		x->base = NULL;
+		return PLAIN_UNINDEXED;
+	}
+	rc = rows_run(st, stop);
+	if (rc < 0)
+		return rc;
+	st->rows_counted += st->rows_done;
+	if (rc == PLAIN_MISS && ++st->rows_missed >= ROWS_TRIAL && st->rows_counted < ROWS_RATIO * st->rows_missed)
+		st->rows_off = true;
+	return rc;
+#else
+	st->rows_off = true;
+	(void)stop;
+	return PLAIN_MISS;
+#endif
+}
+
 int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c)
 {
 	struct fair_csv *r;
@@ -1176,8 +1494,20 @@ int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c)
 	st->last_line = 0;
 	st->crlf = st->crlf_known = false;
 	lookup_init(&st->lookup, cfg);
+	st->rows.base = NULL;
+	st->rows_at = NULL;
+	st->rows_counted = st->rows_missed = 0;
+	st->rows_off = !rows_fit(st);
 	while (r->p < c->stop) {
-		if (!cfg->general_only) {
+		if (!st->rows_off) {
+			rc = scan_rows(st, c->stop);
+			if (rc < 0)
+				goto out;
+			if (r->p >= c->stop)
+				break;
+			if (rc == PLAIN_UNINDEXED)
+				continue;
+		} else if (!cfg->general_only) {
 			rc = scan_plain(st, c->stop);
 			if (rc < 0)
 				goto out;
@@ -1232,11 +1562,10 @@ const char *fair_scan_split(const char *begin, const char *end, size_t i, size_t
 	return lf ? lf + 1 : end;
 }
 
-/* Moves one chunk's totals into the accumulated first chunk; lines made absolute. */
-static int absorb(const struct fair_scan_config *cfg, struct fair_chunk *total, struct fair_chunk *c,
-		  uint64_t line_base)
+/* Moves one chunk's totals except its table into the accumulated first chunk;
+ * lines made absolute. The chunk's status, if it failed. */
+static int absorb_counts(struct fair_chunk *total, const struct fair_chunk *c, uint64_t line_base)
 {
-	int rc;
 	for (size_t k = 0; k < c->nexamples && total->nexamples < FAIR_EXAMPLES; k++) {
 		struct fair_issue is = c->examples[k];
 		is.line += line_base;
@@ -1251,11 +1580,50 @@ static int absorb(const struct fair_scan_config *cfg, struct fair_chunk *total, 
 		total->status = c->status;
 		total->failure = c->failure;
 		total->failure.line += line_base;
-		return c->status;
 	}
-	if ((rc = fair_table_merge(&total->table, &c->table, cfg)))
-		return fail(total, rc, line_base);
-	return 0;
+	return c->status;
+}
+
+/*
+ * Scans [begin, stop) again on top of the totals so far: the table of chunks
+ * before it is the one the scan starts from, so a cap is crossed at the very row
+ * a sequential read crosses it, and the first problem in file order is the one
+ * reported. The chunk's table then is the total one.
+ */
+static void rescan_on_total(const struct fair_scan_config *cfg, struct fair_chunk *total, struct fair_chunk *c,
+			    const char *begin)
+{
+	const char *stop = c->stop, *end = c->end;
+	fair_chunk_release(c);
+	fair_chunk_init(c, begin, stop, end);
+	c->table = total->table;
+	memset(&total->table, 0, sizeof total->table);
+	if (c->begin < c->stop)
+		fair_scan_chunk(cfg, c);
+	total->table = c->table;
+	memset(&c->table, 0, sizeof c->table);
+}
+
+/*
+ * After a failed merge: the totals start again as one sequential scan of
+ * [chunks[0].begin, stop), which fails where a sequential read fails. When it
+ * does not fail (the merge ran out of memory, or crossed the score cap only
+ * because the chunks gave dense arrays to other cells than a sequential scan
+ * would), the totals are now those of the sequential read up to stop and the join
+ * goes on from there. Returns total->status.
+ */
+static int rescan_from_start(const struct fair_scan_config *cfg, struct fair_chunk *total, const char *stop,
+			     uint64_t first_line)
+{
+	const char *begin = total->begin, *end = total->end;
+	fair_chunk_release(total);
+	fair_chunk_init(total, begin, stop, end);
+	fair_scan_chunk(cfg, total);
+	for (size_t k = 0; k < total->nexamples; k++)
+		total->examples[k].line += first_line - 1;
+	if (total->status)
+		total->failure.line += first_line - 1;
+	return total->status;
 }
 
 int fair_scan_join(const struct fair_scan_config *cfg, struct fair_chunk *chunks, size_t n,
@@ -1279,14 +1647,31 @@ int fair_scan_join(const struct fair_scan_config *cfg, struct fair_chunk *chunks
 		uint64_t base = first_line - 1 + total->lines;
 		if (c->begin != total->next) {
 			/* The guess was inside a quoted field (or behind a record that ran
-			 * past it): scan this stretch again from the true record start. */
-			const char *stop = c->stop, *end = c->end;
+			 * past it): scan this stretch again from the true record start, on
+			 * top of the totals, which makes it exactly the sequential read. */
+			rescan_on_total(cfg, total, c, total->next);
+		} else if (c->status) {
+			/* The chunk failed on its own. Alone it did not know the groups and
+			 * scores before it, so a sequential read may cross a cap before the
+			 * chunk's failure, or at another line than the chunk's own cap
+			 * failure. Scanned again on top of the totals (untouched: nothing
+			 * was merged) it fails where a sequential read fails. */
+			rescan_on_total(cfg, total, c, c->begin);
+		} else if ((rc = fair_table_merge(&total->table, &c->table, cfg))) {
+			/* A cap crossed by merging (or no memory): a merge has no line, and
+			 * a failed merge leaves part of the chunk in the totals. Read the
+			 * input up to this chunk's end once more, sequentially, on this
+			 * thread: it fails where a sequential read fails. Only a run whose
+			 * merge fails pays for it. */
+			const char *stop = c->stop;
 			fair_chunk_release(c);
-			fair_chunk_init(c, total->next, stop, end);
-			if (c->begin < c->stop)
-				fair_scan_chunk(cfg, c);
+			if ((rc = rescan_from_start(cfg, total, stop, first_line))) {
+				i++;
+				goto out;
+			}
+			continue;
 		}
-		rc = absorb(cfg, total, c, base);
+		rc = absorb_counts(total, c, base);
 		fair_chunk_release(c);
 		if (rc) {
 			i++;

@@ -76,6 +76,7 @@ struct fair_scan_config {
 	int score_digits; /* < 0: exact scores; else scores rounded to this many decimals */
 	size_t max_cells, max_scores;
 	bool general_only; /* tests: every row the general way, the fast path's reference */
+	bool no_rows;      /* tests: the fast way without the row way (scan.c) */
 	/* Called now and then with the position reached; may be NULL. */
 	void (*progress)(void *ctx, const char *reached);
 	void *progress_ctx;

@@ -7,7 +7,8 @@
  * line numbers only grow; the structural reader (fair_csv_next, at each classifier
  * level) gives exactly what the byte-wise reference gives, also when calls of the
  * two are mixed on one reader; the scan's row fast path counts exactly what the
- * general way counts (config.general_only), for several layouts of the columns;
+ * general way counts (config.general_only), and so does the fast way without the
+ * row way (config.no_rows), for several layouts of the columns;
  * and scanning the records after the first line in 2 to 5 chunks, split where
  * fair_scan_split guesses, gives exactly what one sequential scan gives (rows,
  * bad-row counts and examples, lines, status, failure line and column, every
@@ -156,14 +157,15 @@ static void configure(struct fair_scan_config *cfg, uint8_t b)
 {
 	static const struct {
 		size_t columns, y_true, y_pred, nsensitive, sensitive[3];
-	} layouts[5] = {
+	} layouts[6] = {
 		{ 3, 1, 2, 1, { 0 } },
 		{ 4, 2, 3, 2, { 0, 1 } },
 		{ 4, 1, 3, 2, { 0, 2 } },
 		{ 5, 0, 1, 3, { 4, 2, 3 } },
 		{ 5, 0, 4, 1, { 2 } }, /* labels away from the group */
+		{ 4, 2, 3, 1, { 1 } }, /* an unused first column: the row way's common layout */
 	};
-	const int layout = ((b >> 3) & 7) % 5;
+	const int layout = ((b >> 3) & 7) % 6;
 	memset(cfg, 0, sizeof *cfg);
 	cfg->has_score = b & 1;
 	cfg->columns = layouts[layout].columns + cfg->has_score;
@@ -187,6 +189,14 @@ static void configure(struct fair_scan_config *cfg, uint8_t b)
 	cfg->max_scores = 50;
 }
 
+/* Small caps, so that inputs often cross one, also only when chunks are merged:
+ * the failure line must still be the sequential one. */
+static void small_caps(struct fair_scan_config *cfg)
+{
+	cfg->max_cells = 4;
+	cfg->max_scores = 6;
+}
+
 static void scan_whole(const struct fair_scan_config *cfg, const char *begin, const char *end, struct fair_chunk *c)
 {
 	fair_chunk_init(c, begin, end, end);
@@ -204,20 +214,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
 	}
 	if (size < 2)
 		return 0;
-	struct fair_scan_config cfg, general;
+	struct fair_scan_config cfg, general, no_rows;
 	configure(&cfg, bytes[0]);
+	if (bytes[1] & 4)
+		small_caps(&cfg);
 	general = cfg;
 	general.general_only = true;
+	no_rows = cfg;
+	no_rows.no_rows = true;
 	size_t n = 2 + (bytes[1] % 4);
 	const char *end = data + size;
 	const char *lf = memchr(data, '\n', size);
 	const char *begin = lf ? lf + 1 : end;
 
 	/* The row fast path against the general way, then chunks against one scan. */
-	struct fair_chunk seq, ref, chunks[5];
+	struct fair_chunk seq, ref, plain, chunks[5];
 	scan_whole(&cfg, begin, end, &seq);
 	scan_whole(&general, begin, end, &ref);
+	scan_whole(&no_rows, begin, end, &plain);
 	same_scan(&ref, &seq);
+	same_scan(&ref, &plain);
+	fair_chunk_release(&plain);
 	for (size_t i = 0; i < n; i++) {
 		fair_chunk_init(&chunks[i], fair_scan_split(begin, end, i, n), fair_scan_split(begin, end, i + 1, n), end);
 		fair_scan_chunk(&cfg, &chunks[i]);

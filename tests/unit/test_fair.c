@@ -524,6 +524,74 @@ static void test_join_matches_sequential(void **state)
 }
 
 
+/*
+ * A cap (groups, hashed score pairs) is exceeded at one line of the file, whatever
+ * the number of chunks: the line where a sequential read creates the group or pair
+ * one past the cap. Before the join rescanned such chunks, the line depended on the
+ * split (each chunk counted only its own groups, and a cap first crossed by merging
+ * named the chunk's first line). Also when a later chunk holds a bad row past the
+ * point where the cap is crossed: the cap comes first in file order.
+ */
+static void cap_line_case(struct fair_scan_config *cfg, const char *data, size_t len, int kind)
+{
+	struct fair_chunk seq;
+	assert_int_equal(scan_in_chunks(cfg, data, len, 1, &seq), -1);
+	assert_int_equal(seq.failure.kind, kind);
+	for (size_t n = 2; n <= 8; n++) {
+		struct fair_chunk par;
+		assert_int_equal(scan_in_chunks(cfg, data, len, n, &par), -1);
+		assert_int_equal(par.failure.kind, seq.failure.kind);
+		assert_int_equal(par.failure.line, seq.failure.line);
+		fair_chunk_release(&par);
+	}
+	/* And two chunks split at every LF. */
+	const char *begin = memchr(data, '\n', len) + 1, *end = data + len;
+	struct fair_chunk chunks[2];
+	for (const char *lf = begin; (lf = memchr(lf, '\n', (size_t)(end - lf))) != NULL; lf++) {
+		fair_chunk_init(&chunks[0], begin, lf + 1, end);
+		fair_chunk_init(&chunks[1], lf + 1, end, end);
+		fair_scan_chunk(cfg, &chunks[0]);
+		fair_scan_chunk(cfg, &chunks[1]);
+		assert_int_equal(fair_scan_join(cfg, chunks, 2, 2), -1);
+		assert_int_equal(chunks[0].failure.kind, seq.failure.kind);
+		assert_int_equal(chunks[0].failure.line, seq.failure.line);
+		fair_chunk_release(&chunks[0]);
+	}
+	fair_chunk_release(&seq);
+}
+
+static void test_join_cap_line_is_sequential(void **state)
+{
+	(void)state;
+	char data[8192];
+	size_t len = (size_t)snprintf(data, sizeof data, "g,y,p,s\n");
+	struct fair_scan_config cfg;
+	config(&cfg, 4, true);
+	/* Groups: 40 rows, groups g0..g9 then repeats, the cap crossed at g6's first row
+	 * (line 8); a bad label at the end, after the cap. */
+	for (int i = 0; i < 40; i++)
+		len += (size_t)snprintf(data + len, sizeof data - len, "g%d,%d,1,0.5\n", i < 10 ? i : i % 3, i % 2);
+	len += (size_t)snprintf(data + len, sizeof data - len, "g1,7,1,0.5\n");
+	cfg.max_cells = 6;
+	cap_line_case(&cfg, data, len, FAIR_FAIL_CELLS);
+	/* Spread the new groups over the file, so each chunk alone stays under the cap
+	 * and only the merge crosses it. */
+	len = (size_t)snprintf(data, sizeof data, "g,y,p,s\n");
+	for (int i = 0; i < 60; i++)
+		len += (size_t)snprintf(data + len, sizeof data - len, "g%d,%d,1,0.5\n", i % 6 == 0 ? i / 6 : 0, i % 2);
+	cfg.max_cells = 7;
+	cap_line_case(&cfg, data, len, FAIR_FAIL_CELLS);
+	/* Hashed score pairs (five decimals are never a dense step): one new pair every
+	 * third row, spread over the file. */
+	len = (size_t)snprintf(data, sizeof data, "g,y,p,s\n");
+	for (int i = 0; i < 90; i++)
+		len += (size_t)snprintf(data + len, sizeof data - len, "%c,%d,1,0.%05d\n", "AB"[i % 2], i % 2,
+					i % 3 == 0 ? i : 1);
+	cfg.max_cells = 1000;
+	cfg.max_scores = 20;
+	cap_line_case(&cfg, data, len, FAIR_FAIL_SCORES);
+}
+
 /* The row fast path counts exactly what the general way counts, for seeded data
  * with every kind of row it must hand over: quoted and unquoted spellings of one
  * group, long values, doubled quotes, quoted newlines, CRLF, bad labels and
@@ -593,6 +661,8 @@ static void test_scan_fast_matches_general(void **state)
 		{ 5, 1, 3, 4, 2, { 0, 2 } },
 		{ 6, 0, 1, 5, 3, { 4, 2, 3 } },
 		{ 6, 0, 4, 5, 1, { 2 } }, /* labels away from the group: not part of its key */
+		{ 6, 3, 4, 5, 2, { 1, 2 } }, /* id,g,g,y,p,score: the benchmark's shape */
+		{ 5, 1, 2, 4, 1, { 0 } },    /* a column between the key and the score */
 	};
 	size_t cap = (size_t)1 << 20;
 	char *in = malloc(cap);
@@ -626,18 +696,24 @@ static void test_scan_fast_matches_general(void **state)
 				}
 				len += (size_t)snprintf(in + len, cap - len, variant == 2 ? "\r\n" : "\n");
 			}
+			struct fair_scan_config no_rows = cfg;
 			general = cfg;
 			general.general_only = true;
+			no_rows.no_rows = true;
 			const char *begin = strchr(in, '\n') + 1, *end = in + len;
-			struct fair_chunk fast, slow;
+			struct fair_chunk fast, slow, plain;
 			fair_chunk_init(&fast, begin, end, end);
 			fair_chunk_init(&slow, begin, end, end);
+			fair_chunk_init(&plain, begin, end, end);
 			fair_scan_chunk(&cfg, &fast);
 			fair_scan_chunk(&general, &slow);
+			fair_scan_chunk(&no_rows, &plain);
 			assert_int_equal(fast.status, 0);
 			assert_same_scan(&fast, &slow);
+			assert_same_scan(&plain, &slow);
 			fair_chunk_release(&fast);
 			fair_chunk_release(&slow);
+			fair_chunk_release(&plain);
 		}
 	free(in);
 }
@@ -844,6 +920,58 @@ static void test_svc_skip_and_escape(void **state)
 	err_release(&e);
 }
 
+/* The error for more than the default caps (100,000 groups; 262,144 hashed score
+ * pairs) is the same message, line included, on 1, 2 and 3 threads. */
+static void test_svc_cap_error_same_at_any_threads(void **state)
+{
+	(void)state;
+	const size_t rows = 150000;
+	size_t cap = rows * 24 + 64, n = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	n += (size_t)snprintf(text + n, cap - n, "g,y,p,s\n");
+	for (size_t i = 0; i < rows; i++)
+		n += (size_t)snprintf(text + n, cap - n, "id%zu,%zu,1,0.5\n", i, i % 2);
+	const char *path = write_tmp("groups.csv", text);
+	const char *threads[] = { "1", "2", "3" };
+	char first[512] = "";
+	for (size_t k = 0; k < 3; k++) {
+		struct svc_fair_request r = { .path = path, .y_true = "y", .y_pred = "p", .sensitive = "g",
+					      .threads = threads[k] };
+		struct err e = ERR_INIT;
+		json_t *out = NULL;
+		assert_int_equal(svc_fair_run(&r, &out, &e), AIMS_EINVAL);
+		assert_non_null(strstr(e.message, "line 100002: more than 100000 groups"));
+		if (k == 0)
+			snprintf(first, sizeof first, "%s", e.message);
+		assert_string_equal(e.message, first);
+		err_release(&e);
+	}
+	/* 300,000 distinct five-decimal scores in two groups, taking turns. */
+	const size_t srows = 300000;
+	free(text);
+	cap = srows * 20 + 64;
+	text = malloc(cap);
+	assert_non_null(text);
+	n = (size_t)snprintf(text, cap, "g,y,p,s\n");
+	for (size_t i = 0; i < srows; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%c,%zu,1,0.%06zu\n", "AB"[i % 2], (i / 2) % 2, i);
+	path = write_tmp("scores.csv", text);
+	free(text);
+	for (size_t k = 0; k < 3; k++) {
+		struct svc_fair_request r = { .path = path, .y_true = "y", .y_pred = "p", .sensitive = "g", .score = "s",
+					      .threads = threads[k] };
+		struct err e = ERR_INIT;
+		json_t *out = NULL;
+		assert_int_equal(svc_fair_run(&r, &out, &e), AIMS_EINVAL);
+		assert_non_null(strstr(e.message, "line 262146: more than 262144 distinct (group, score) pairs"));
+		if (k == 0)
+			snprintf(first, sizeof first, "%s", e.message);
+		assert_string_equal(e.message, first);
+		err_release(&e);
+	}
+}
+
 static void test_svc_bootstrap_is_seeded(void **state)
 {
 	(void)state;
@@ -892,6 +1020,7 @@ int main(void)
 		cmocka_unit_test(test_scan_bad_rows),
 		cmocka_unit_test(test_scan_too_many_groups),
 		cmocka_unit_test(test_join_matches_sequential),
+		cmocka_unit_test(test_join_cap_line_is_sequential),
 		cmocka_unit_test(test_scan_fast_matches_general),
 		cmocka_unit_test(test_rates_and_undefined),
 		cmocka_unit_test(test_disparities),
@@ -901,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(test_svc_errors_name_line_and_column),
 		cmocka_unit_test(test_svc_skip_and_escape),
 		cmocka_unit_test(test_svc_bootstrap_is_seeded),
+		cmocka_unit_test(test_svc_cap_error_same_at_any_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
