@@ -16,6 +16,12 @@ int64_t api_if_match(struct http_request *r);
 void api_bad_if_match(struct http_response *res);
 /* Answers obj (which has "version") as JSON with status and its ETag. Takes obj. */
 void api_send_versioned(struct http_response *res, int status, json_t *obj);
+/* A svc use case that changes object id, refusing when expected_version (> 0) differs. */
+typedef int api_update_fn(struct store *s, const struct actor *a, int64_t id, json_t *input,
+			  int64_t expected_version, json_t **out, struct err *e);
+/* PATCH of object r->ids[0]: If-Match (400 when bad), a JSON body, update, and the
+ * changed object with its ETag. */
+void api_patch_versioned(struct http_request *r, struct http_response *res, api_update_fn *update);
 /* Sends bytes as a download: Content-Type type, Content-Disposition attachment; filename. */
 void api_attachment(struct http_response *res, const char *type, const char *filename, const char *data,
 		    size_t len);

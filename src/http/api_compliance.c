@@ -31,6 +31,25 @@ void api_send_versioned(struct http_response *res, int status, json_t *obj)
 	http_json(res, status, obj);
 }
 
+void api_patch_versioned(struct http_request *r, struct http_response *res, api_update_fn *update)
+{
+	struct err e = ERR_INIT;
+	json_t *out = NULL, *body = NULL;
+	int64_t version = api_if_match(r);
+	if (version < 0) {
+		api_bad_if_match(res);
+		return;
+	}
+	if (!(body = http_json_body(r, res)))
+		return;
+	if (update(r->store, &r->actor, r->ids[0], body, version, &out, &e))
+		http_problem_err(res, &e);
+	else
+		api_send_versioned(res, 200, out);
+	json_decref(body);
+	err_release(&e);
+}
+
 void api_soa_export(struct http_request *r, struct http_response *res, const char *format)
 {
 	struct err e = ERR_INIT;

@@ -116,9 +116,7 @@ HANDLER(api_system_patch)
 	json_t *out = NULL, *body = NULL;
 	int64_t version = api_if_match(r);
 	if (version < 0) {
-		json_t *f = json_pack("[{ss ss}]", "field", "If-Match", "message", "must be an ETag this server gave out");
-		http_problem(res, 400, "bad If-Match header", f);
-		json_decref(f);
+		api_bad_if_match(res);
 		return;
 	}
 	body = http_json_body(r, res);
