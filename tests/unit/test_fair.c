@@ -718,6 +718,103 @@ static void test_scan_fast_matches_general(void **state)
 	free(in);
 }
 
+/* A scan keeps the dense counters split (a low byte in place, the rest apart, see
+ * scan.c) and whole again when it returns: counts past 255 and past 65,535 in one
+ * counter come out exact, a scan on top of such totals (a rescan in the join)
+ * adds to them exactly, and a count past UINT32_MAX fails on the same line on
+ * every way, as whole 32-bit counters did. */
+static void scan_on_top(const struct fair_scan_config *cfg, const char *begin, const char *end,
+			struct fair_chunk *c)
+{
+	struct fair_table t = c->table;
+	memset(&c->table, 0, sizeof c->table);
+	fair_chunk_release(c);
+	fair_chunk_init(c, begin, end, end);
+	c->table = t;
+	fair_scan_chunk(cfg, c);
+}
+
+static void test_scan_split_counters(void **state)
+{
+	(void)state;
+	enum { ROWS = 70000, SAME = 66000 };
+	size_t cap = (size_t)ROWS * 32 + 64, len = 0;
+	char *in = malloc(cap);
+	assert_non_null(in);
+	uint32_t want_half = 0, want_other = 0;
+	len += (size_t)snprintf(in + len, cap - len, "id,g,h,y,p,s\n");
+	for (int row = 0; row < ROWS; row++) {
+		/* Most rows on one counter (A, x, y_true 1, 0.5000); the rest spread. */
+		unsigned k = row < SAME ? 5000 : (unsigned)(test_random() % 10001);
+		const char *g = row < SAME || test_random() % 2 ? "A" : "\"B\"";
+		if (row < SAME || (!strcmp(g, "A") && k == 5000))
+			want_half++;
+		if (row >= SAME && !strcmp(g, "A") && k == 7)
+			want_other++;
+		len += (size_t)snprintf(in + len, cap - len, "%d,%s,x,1,1,%u.%04u\n", row, g,
+					row < SAME ? 0 : k / 10000, k % 10000);
+	}
+	const char *begin = strchr(in, '\n') + 1, *end = in + len;
+	struct fair_scan_config cfg[3];
+	for (int w = 0; w < 3; w++) {
+		config(&cfg[w], 6, true);
+		cfg[w].y_true = 3;
+		cfg[w].y_pred = 4;
+		cfg[w].score = 5;
+		cfg[w].nsensitive = 2;
+		cfg[w].sensitive[0] = 1;
+		cfg[w].sensitive[1] = 2;
+		cfg[w].general_only = w == 1;
+		cfg[w].no_rows = w == 2;
+	}
+	struct fair_chunk c[3];
+	for (int w = 0; w < 3; w++) {
+		fair_chunk_init(&c[w], begin, end, end);
+		assert_int_equal(fair_scan_chunk(&cfg[w], &c[w]), 0);
+		const struct fair_cell *a = &c[w].table.cells[0];
+		assert_non_null(a->dense);
+		assert_int_equal(a->dense[5000 * 2 + 1], want_half);
+		assert_int_equal(a->dense[7 * 2 + 1], want_other);
+		assert_int_equal(a->dense[5000 * 2 + 0], 0);
+		if (w)
+			assert_same_scan(&c[w], &c[0]);
+	}
+	/* On top of those totals: twice the counts. */
+	for (int w = 0; w < 3; w++) {
+		scan_on_top(&cfg[w], begin, end, &c[w]);
+		assert_int_equal(c[w].status, 0);
+		assert_int_equal(c[w].table.cells[0].dense[5000 * 2 + 1], 2 * want_half);
+		assert_int_equal(c[w].table.cells[0].dense[7 * 2 + 1], 2 * want_other);
+		if (w)
+			assert_same_scan(&c[w], &c[0]);
+	}
+	/* Up to UINT32_MAX exactly is a count; one more fails, on the same line for
+	 * every way. The first 100 rows only, all on the one counter. */
+	const char *stop = begin;
+	for (int row = 0; row < 100; row++)
+		stop = strchr(stop, '\n') + 1;
+	for (uint32_t room = 100; room >= 98; room--) {
+		uint64_t line = 0;
+		for (int w = 0; w < 3; w++) {
+			c[w].table.cells[0].dense[5000 * 2 + 1] = UINT32_MAX - room;
+			scan_on_top(&cfg[w], begin, stop, &c[w]);
+			if (room == 100) {
+				assert_int_equal(c[w].status, 0);
+				assert_int_equal(c[w].table.cells[0].dense[5000 * 2 + 1], UINT32_MAX);
+				continue;
+			}
+			assert_int_equal(c[w].status, -1);
+			assert_int_equal(c[w].failure.kind, FAIR_FAIL_OVERFLOW);
+			if (w)
+				assert_int_equal(c[w].failure.line, line);
+			line = c[w].failure.line;
+		}
+	}
+	for (int w = 0; w < 3; w++)
+		fair_chunk_release(&c[w]);
+	free(in);
+}
+
 /* ------------------------------------------------------------------ metrics */
 
 static void test_rates_and_undefined(void **state)
@@ -1022,6 +1119,7 @@ int main(void)
 		cmocka_unit_test(test_join_matches_sequential),
 		cmocka_unit_test(test_join_cap_line_is_sequential),
 		cmocka_unit_test(test_scan_fast_matches_general),
+		cmocka_unit_test(test_scan_split_counters),
 		cmocka_unit_test(test_rates_and_undefined),
 		cmocka_unit_test(test_disparities),
 		cmocka_unit_test(test_auc_ties),
