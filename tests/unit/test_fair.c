@@ -874,6 +874,80 @@ static void test_auc_ties(void **state)
 	assert_true(isnan(fair_metrics_auc(s, only_pos, 1)));
 }
 
+/* The roc_auc values of a report, overall first, then section by section. */
+static size_t report_aucs(json_t *report, double *out, size_t cap)
+{
+	size_t n = 0;
+	out[n++] = json_real_value(json_object_get(json_object_get(json_object_get(report, "overall"), "metrics"), "roc_auc"));
+	json_t *sections = json_object_get(report, "sections");
+	for (size_t i = 0; i < json_array_size(sections); i++) {
+		json_t *groups = json_object_get(json_array_get(sections, i), "groups");
+		for (size_t j = 0; j < json_array_size(groups) && n < cap; j++)
+			out[n++] = json_real_value(
+				json_object_get(json_object_get(json_array_get(groups, j), "metrics"), "roc_auc"));
+	}
+	return n;
+}
+
+/* A group under 2^32 rows walks its dense steps in 64-bit integers, a larger one
+ * in 128-bit integers (metrics.c): the same integers, so the same AUC to the bit,
+ * also where twice U is far past 2^53 and its conversion to double rounds. The
+ * counts are scaled up after the scan to get there; then every cell's row count
+ * is pushed past 2^32 (the AUC reads only the score counts) for the wide walk. */
+static void test_auc_narrow_and_wide_walks(void **state)
+{
+	(void)state;
+	enum { ROWS = 8000, SCALE = 500000 };
+	size_t cap = (size_t)ROWS * 24 + 64, len = 0;
+	char *in = malloc(cap);
+	assert_non_null(in);
+	len += (size_t)snprintf(in + len, cap - len, "g,h,y,p,s\n");
+	for (int row = 0; row < ROWS; row++) {
+		unsigned y = (unsigned)(test_random() % 2), k = (unsigned)(test_random() % 60) + 40 * y;
+		len += (size_t)snprintf(in + len, cap - len, "%c,%c,%u,%u,0.%02u\n", "AB"[test_random() % 2],
+					"xy"[test_random() % 2], y, k >= 50, k);
+	}
+	struct fair_scan_config cfg;
+	config(&cfg, 5, true);
+	cfg.y_true = 2;
+	cfg.y_pred = 3;
+	cfg.score = 4;
+	cfg.nsensitive = 2;
+	cfg.sensitive[1] = 1;
+	struct fair_chunk total;
+	assert_int_equal(scan_in_chunks(&cfg, in, len, 1, &total), 0);
+	assert_int_equal(total.table.ncells, 4);
+	for (size_t i = 0; i < total.table.ncells; i++) {
+		struct fair_cell *c = &total.table.cells[i];
+		assert_non_null(c->dense);
+		for (size_t j = 0; j < 2 * (FAIR_DENSE_STEPS + 1); j++)
+			c->dense[j] *= SCALE;
+		for (int k = 0; k < 4; k++)
+			c->n[k] *= SCALE;
+	}
+	static const char *const names[] = { "g", "h" };
+	struct fair_report_options ro = { .sensitive_names = names, .nsensitive = 2, .has_score = true,
+					  .score_digits = -1, .seed = 1, .confidence = 0.95 };
+	struct err e = { 0 };
+	json_t *narrow = NULL, *wide = NULL;
+	double a[16], b[16];
+	assert_int_equal(fair_metrics_report(&total.table, &ro, &narrow, &e), 0);
+	for (size_t i = 0; i < total.table.ncells; i++)
+		total.table.cells[i].n[0] += (uint64_t)1 << 32;
+	assert_int_equal(fair_metrics_report(&total.table, &ro, &wide, &e), 0);
+	size_t na = report_aucs(narrow, a, 16), nb = report_aucs(wide, b, 16);
+	assert_int_equal(na, 1 + 2 + 2 + 4);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_true(a[i] > 0.5 && a[i] < 1);
+		assert_memory_equal(&a[i], &b[i], sizeof a[i]);
+	}
+	json_decref(narrow);
+	json_decref(wide);
+	fair_chunk_release(&total);
+	free(in);
+}
+
 static void test_thresholds(void **state)
 {
 	(void)state;
@@ -1123,6 +1197,7 @@ int main(void)
 		cmocka_unit_test(test_rates_and_undefined),
 		cmocka_unit_test(test_disparities),
 		cmocka_unit_test(test_auc_ties),
+		cmocka_unit_test(test_auc_narrow_and_wide_walks),
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_poisson_mean),
 		cmocka_unit_test(test_svc_errors_name_line_and_column),
