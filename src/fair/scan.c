@@ -32,6 +32,9 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define PENDING 16
 #define DENSE_STRIDE ((size_t)(FAIR_DENSE_STEPS + 1) * 2)
@@ -459,6 +462,22 @@ static int dense_slot(struct fair_table *t, size_t cell, long k, int y, dense_lo
 	return rc;
 }
 
+/* d[0..n) += s[0..n), where no sum can pass UINT32_MAX; four at a time with SSE2
+ * (the x86-64 baseline): the join merges 20,002 counters per cell on one thread. */
+static void dense_add_all(uint32_t *d, const uint32_t *s, size_t n)
+{
+	size_t j = 0;
+#if defined(__SSE2__)
+	for (; j + 4 <= n; j += 4) {
+		__m128i *out = (__m128i *)(void *)(d + j);
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+		_mm_storeu_si128(out, _mm_add_epi32(_mm_loadu_si128(out), v));
+	}
+#endif
+	for (; j < n; j++)
+		d[j] += s[j];
+}
+
 int fair_table_merge(struct fair_table *dst, const struct fair_table *src, const struct fair_scan_config *cfg)
 {
 	int rc = 0;
@@ -480,6 +499,13 @@ int fair_table_merge(struct fair_table *dst, const struct fair_table *src, const
 		if ((rc = dense_array(dst, map[i], &d)))
 			goto out;
 		if (d) {
+			/* A cell's dense counts never sum past its rows (each row adds
+			 * one to both): under 2^32 rows no counter can overflow. */
+			const uint64_t *rows = dst->cells[map[i]].n;
+			if (rows[0] + rows[1] + rows[2] + rows[3] <= UINT32_MAX) {
+				dense_add_all(d, c->dense, DENSE_STRIDE);
+				continue;
+			}
 			uint32_t over = 0;
 			for (size_t j = 0; j < DENSE_STRIDE; j++) {
 				uint64_t sum = (uint64_t)d[j] + c->dense[j];

@@ -92,7 +92,9 @@ struct fair_cell {
 	 * no probing, and 80 KB per cell. NULL until the cell sees such a score, and
 	 * only the first FAIR_MAX_DENSE_CELLS cells get one. While fair_scan_chunk
 	 * runs, the array holds its counts split (scan.c, "split counters"); before it
-	 * returns they are whole again, so every reader outside the scan sees uint32. */
+	 * returns they are whole again, so every reader outside the scan sees uint32.
+	 * They never sum past n[0] + ... + n[3] (a row adds one to both), which lets
+	 * the merge and the AUC skip overflow checks for cells under 2^32 rows. */
 	uint32_t *dense;
 };
 

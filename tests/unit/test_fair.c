@@ -815,6 +815,67 @@ static void test_scan_split_counters(void **state)
 	free(in);
 }
 
+/* Merging dense counts: a cell under 2^32 rows adds them without checks (no
+ * counter can pass its rows), a larger one checks every sum; both give the same
+ * counts, and only the checked way can meet (and report) an overflow. */
+static void test_merge_narrow_and_wide(void **state)
+{
+	(void)state;
+	enum { ROWS = 3000 };
+	size_t cap = (size_t)ROWS * 16 + 32, len = 0;
+	char *in = malloc(cap);
+	assert_non_null(in);
+	len += (size_t)snprintf(in + len, cap - len, "g,y,p,s\n");
+	for (int row = 0; row < ROWS; row++)
+		len += (size_t)snprintf(in + len, cap - len, "%c,%u,1,0.%04u\n", "AB"[test_random() % 2],
+					(unsigned)(test_random() % 2), (unsigned)(test_random() % 10000));
+	const char *begin = strchr(in, '\n') + 1, *end = in + len, *mid = fair_scan_split(begin, end, 1, 2);
+	struct fair_scan_config cfg;
+	config(&cfg, 4, true);
+	cfg.max_scores = 100000;
+	struct fair_chunk a[3], b;
+	for (int i = 0; i < 3; i++) {
+		fair_chunk_init(&a[i], begin, mid, end);
+		assert_int_equal(fair_scan_chunk(&cfg, &a[i]), 0);
+	}
+	fair_chunk_init(&b, mid, end, end);
+	assert_int_equal(fair_scan_chunk(&cfg, &b), 0);
+	assert_int_equal(fair_table_merge(&a[0].table, &b.table, &cfg), 0);
+	for (size_t i = 0; i < a[1].table.ncells; i++)
+		a[1].table.cells[i].n[0] += (uint64_t)1 << 32;
+	assert_int_equal(fair_table_merge(&a[1].table, &b.table, &cfg), 0);
+	assert_int_equal(a[0].table.ncells, 2);
+	for (size_t i = 0; i < a[0].table.ncells; i++)
+		assert_memory_equal(a[0].table.cells[i].dense, a[1].table.cells[i].dense,
+				    (FAIR_DENSE_STEPS + 1) * 2 * sizeof(uint32_t));
+	/* The whole file in one chunk counts the same. */
+	struct fair_chunk whole;
+	fair_chunk_init(&whole, begin, end, end);
+	assert_int_equal(fair_scan_chunk(&cfg, &whole), 0);
+	for (size_t i = 0; i < whole.table.ncells; i++)
+		assert_memory_equal(a[0].table.cells[i].dense, whole.table.cells[i].dense,
+				    (FAIR_DENSE_STEPS + 1) * 2 * sizeof(uint32_t));
+	/* A counter that would pass UINT32_MAX in a cell of more than 2^32 rows. */
+	uint32_t *d = b.table.cells[0].dense;
+	size_t at = 0;
+	while (!d[at])
+		at++;
+	const struct fair_cell *cb = &b.table.cells[0];
+	for (size_t i = 0; i < a[2].table.ncells; i++) {
+		struct fair_cell *ca = &a[2].table.cells[i];
+		if (ca->key_len == cb->key_len && !memcmp(a[2].table.keys + ca->key_off, b.table.keys + cb->key_off, cb->key_len)) {
+			ca->n[0] += (uint64_t)1 << 32;
+			ca->dense[at] = UINT32_MAX;
+		}
+	}
+	assert_int_equal(fair_table_merge(&a[2].table, &b.table, &cfg), FAIR_FAIL_OVERFLOW);
+	for (int i = 0; i < 3; i++)
+		fair_chunk_release(&a[i]);
+	fair_chunk_release(&b);
+	fair_chunk_release(&whole);
+	free(in);
+}
+
 /* ------------------------------------------------------------------ metrics */
 
 static void test_rates_and_undefined(void **state)
@@ -1194,6 +1255,7 @@ int main(void)
 		cmocka_unit_test(test_join_cap_line_is_sequential),
 		cmocka_unit_test(test_scan_fast_matches_general),
 		cmocka_unit_test(test_scan_split_counters),
+		cmocka_unit_test(test_merge_narrow_and_wide),
 		cmocka_unit_test(test_rates_and_undefined),
 		cmocka_unit_test(test_disparities),
 		cmocka_unit_test(test_auc_ties),
