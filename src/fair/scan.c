@@ -16,7 +16,10 @@
  * table likewise for nscores; -0.0 is stored as 0.0 so equal scores share a slot.
  * Each bad row is counted once, under the first problem found in it (columns are
  * checked in the order y_true, y_pred, score, sensitive columns), by the general
- * way only. The fast way's table holds only spellings of existing cells.
+ * way only. The fast way's table holds only spellings of existing cells. While a
+ * scan runs its dense counters are split (a low byte in place, the rest apart; see
+ * "split counters"); outside a scan they are whole uint32, and a cell's never sum
+ * past its rows.
  * Memory: a chunk's table and its scan state are owned by the chunk and released by
  * fair_chunk_release / before fair_scan_chunk returns.
  */
