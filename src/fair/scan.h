@@ -90,7 +90,11 @@ struct fair_cell {
 	/* Scores that are k / 10^4 for k in 0..10^4 (up to four decimals in [0, 1], the
 	 * common case) are counted here, dense[k * 2 + y_true], instead of in the hash:
 	 * no probing, and 80 KB per cell. NULL until the cell sees such a score, and
-	 * only the first FAIR_MAX_DENSE_CELLS cells get one. */
+	 * only the first FAIR_MAX_DENSE_CELLS cells get one. While fair_scan_chunk
+	 * runs, the array holds its counts split (scan.c, "split counters"); before it
+	 * returns they are whole again, so every reader outside the scan sees uint32.
+	 * They never sum past n[0] + ... + n[3] (a row adds one to both), which lets
+	 * the merge and the AUC skip overflow checks for cells under 2^32 rows. */
 	uint32_t *dense;
 };
 
@@ -114,6 +118,10 @@ struct fair_table {
 	size_t nscores, score_mask;
 	size_t ndense;         /* cells with a dense array */
 	uint32_t *dense_arena; /* FAIR_MAX_DENSE_CELLS arrays, allocated at first use */
+	/* During a scan only: the high parts of split dense counts (scan.c), mapped at
+	 * the first carry, and which dense arrays have any. */
+	uint32_t *dense_high;
+	uint64_t dense_high_cells[(FAIR_MAX_DENSE_CELLS + 63) / 64];
 };
 
 /*

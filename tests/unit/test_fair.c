@@ -718,6 +718,164 @@ static void test_scan_fast_matches_general(void **state)
 	free(in);
 }
 
+/* A scan keeps the dense counters split (a low byte in place, the rest apart, see
+ * scan.c) and whole again when it returns: counts past 255 and past 65,535 in one
+ * counter come out exact, a scan on top of such totals (a rescan in the join)
+ * adds to them exactly, and a count past UINT32_MAX fails on the same line on
+ * every way, as whole 32-bit counters did. */
+static void scan_on_top(const struct fair_scan_config *cfg, const char *begin, const char *end,
+			struct fair_chunk *c)
+{
+	struct fair_table t = c->table;
+	memset(&c->table, 0, sizeof c->table);
+	fair_chunk_release(c);
+	fair_chunk_init(c, begin, end, end);
+	c->table = t;
+	fair_scan_chunk(cfg, c);
+}
+
+static void test_scan_split_counters(void **state)
+{
+	(void)state;
+	enum { ROWS = 70000, SAME = 66000 };
+	size_t cap = (size_t)ROWS * 32 + 64, len = 0;
+	char *in = malloc(cap);
+	assert_non_null(in);
+	uint32_t want_half = 0, want_other = 0;
+	len += (size_t)snprintf(in + len, cap - len, "id,g,h,y,p,s\n");
+	for (int row = 0; row < ROWS; row++) {
+		/* Most rows on one counter (A, x, y_true 1, 0.5000); the rest spread. */
+		unsigned k = row < SAME ? 5000 : (unsigned)(test_random() % 10001);
+		const char *g = row < SAME || test_random() % 2 ? "A" : "\"B\"";
+		if (row < SAME || (!strcmp(g, "A") && k == 5000))
+			want_half++;
+		if (row >= SAME && !strcmp(g, "A") && k == 7)
+			want_other++;
+		len += (size_t)snprintf(in + len, cap - len, "%d,%s,x,1,1,%u.%04u\n", row, g,
+					row < SAME ? 0 : k / 10000, k % 10000);
+	}
+	const char *begin = strchr(in, '\n') + 1, *end = in + len;
+	struct fair_scan_config cfg[3];
+	for (int w = 0; w < 3; w++) {
+		config(&cfg[w], 6, true);
+		cfg[w].y_true = 3;
+		cfg[w].y_pred = 4;
+		cfg[w].score = 5;
+		cfg[w].nsensitive = 2;
+		cfg[w].sensitive[0] = 1;
+		cfg[w].sensitive[1] = 2;
+		cfg[w].general_only = w == 1;
+		cfg[w].no_rows = w == 2;
+	}
+	struct fair_chunk c[3];
+	for (int w = 0; w < 3; w++) {
+		fair_chunk_init(&c[w], begin, end, end);
+		assert_int_equal(fair_scan_chunk(&cfg[w], &c[w]), 0);
+		const struct fair_cell *a = &c[w].table.cells[0];
+		assert_non_null(a->dense);
+		assert_int_equal(a->dense[5000 * 2 + 1], want_half);
+		assert_int_equal(a->dense[7 * 2 + 1], want_other);
+		assert_int_equal(a->dense[5000 * 2 + 0], 0);
+		if (w)
+			assert_same_scan(&c[w], &c[0]);
+	}
+	/* On top of those totals: twice the counts. */
+	for (int w = 0; w < 3; w++) {
+		scan_on_top(&cfg[w], begin, end, &c[w]);
+		assert_int_equal(c[w].status, 0);
+		assert_int_equal(c[w].table.cells[0].dense[5000 * 2 + 1], 2 * want_half);
+		assert_int_equal(c[w].table.cells[0].dense[7 * 2 + 1], 2 * want_other);
+		if (w)
+			assert_same_scan(&c[w], &c[0]);
+	}
+	/* Up to UINT32_MAX exactly is a count; one more fails, on the same line for
+	 * every way. The first 100 rows only, all on the one counter. */
+	const char *stop = begin;
+	for (int row = 0; row < 100; row++)
+		stop = strchr(stop, '\n') + 1;
+	for (uint32_t room = 100; room >= 98; room--) {
+		uint64_t line = 0;
+		for (int w = 0; w < 3; w++) {
+			c[w].table.cells[0].dense[5000 * 2 + 1] = UINT32_MAX - room;
+			scan_on_top(&cfg[w], begin, stop, &c[w]);
+			if (room == 100) {
+				assert_int_equal(c[w].status, 0);
+				assert_int_equal(c[w].table.cells[0].dense[5000 * 2 + 1], UINT32_MAX);
+				continue;
+			}
+			assert_int_equal(c[w].status, -1);
+			assert_int_equal(c[w].failure.kind, FAIR_FAIL_OVERFLOW);
+			if (w)
+				assert_int_equal(c[w].failure.line, line);
+			line = c[w].failure.line;
+		}
+	}
+	for (int w = 0; w < 3; w++)
+		fair_chunk_release(&c[w]);
+	free(in);
+}
+
+/* Merging dense counts: a cell under 2^32 rows adds them without checks (no
+ * counter can pass its rows), a larger one checks every sum; both give the same
+ * counts, and only the checked way can meet (and report) an overflow. */
+static void test_merge_narrow_and_wide(void **state)
+{
+	(void)state;
+	enum { ROWS = 3000 };
+	size_t cap = (size_t)ROWS * 16 + 32, len = 0;
+	char *in = malloc(cap);
+	assert_non_null(in);
+	len += (size_t)snprintf(in + len, cap - len, "g,y,p,s\n");
+	for (int row = 0; row < ROWS; row++)
+		len += (size_t)snprintf(in + len, cap - len, "%c,%u,1,0.%04u\n", "AB"[test_random() % 2],
+					(unsigned)(test_random() % 2), (unsigned)(test_random() % 10000));
+	const char *begin = strchr(in, '\n') + 1, *end = in + len, *mid = fair_scan_split(begin, end, 1, 2);
+	struct fair_scan_config cfg;
+	config(&cfg, 4, true);
+	cfg.max_scores = 100000;
+	struct fair_chunk a[3], b;
+	for (int i = 0; i < 3; i++) {
+		fair_chunk_init(&a[i], begin, mid, end);
+		assert_int_equal(fair_scan_chunk(&cfg, &a[i]), 0);
+	}
+	fair_chunk_init(&b, mid, end, end);
+	assert_int_equal(fair_scan_chunk(&cfg, &b), 0);
+	assert_int_equal(fair_table_merge(&a[0].table, &b.table, &cfg), 0);
+	for (size_t i = 0; i < a[1].table.ncells; i++)
+		a[1].table.cells[i].n[0] += (uint64_t)1 << 32;
+	assert_int_equal(fair_table_merge(&a[1].table, &b.table, &cfg), 0);
+	assert_int_equal(a[0].table.ncells, 2);
+	for (size_t i = 0; i < a[0].table.ncells; i++)
+		assert_memory_equal(a[0].table.cells[i].dense, a[1].table.cells[i].dense,
+				    (FAIR_DENSE_STEPS + 1) * 2 * sizeof(uint32_t));
+	/* The whole file in one chunk counts the same. */
+	struct fair_chunk whole;
+	fair_chunk_init(&whole, begin, end, end);
+	assert_int_equal(fair_scan_chunk(&cfg, &whole), 0);
+	for (size_t i = 0; i < whole.table.ncells; i++)
+		assert_memory_equal(a[0].table.cells[i].dense, whole.table.cells[i].dense,
+				    (FAIR_DENSE_STEPS + 1) * 2 * sizeof(uint32_t));
+	/* A counter that would pass UINT32_MAX in a cell of more than 2^32 rows. */
+	uint32_t *d = b.table.cells[0].dense;
+	size_t at = 0;
+	while (!d[at])
+		at++;
+	const struct fair_cell *cb = &b.table.cells[0];
+	for (size_t i = 0; i < a[2].table.ncells; i++) {
+		struct fair_cell *ca = &a[2].table.cells[i];
+		if (ca->key_len == cb->key_len && !memcmp(a[2].table.keys + ca->key_off, b.table.keys + cb->key_off, cb->key_len)) {
+			ca->n[0] += (uint64_t)1 << 32;
+			ca->dense[at] = UINT32_MAX;
+		}
+	}
+	assert_int_equal(fair_table_merge(&a[2].table, &b.table, &cfg), FAIR_FAIL_OVERFLOW);
+	for (int i = 0; i < 3; i++)
+		fair_chunk_release(&a[i]);
+	fair_chunk_release(&b);
+	fair_chunk_release(&whole);
+	free(in);
+}
+
 /* ------------------------------------------------------------------ metrics */
 
 static void test_rates_and_undefined(void **state)
@@ -775,6 +933,80 @@ static void test_auc_ties(void **state)
 	assert_true(fabs(fair_metrics_auc(s, c, 3) - 0.875) < 1e-15);
 	const uint64_t only_pos[][2] = { { 0, 3 } };
 	assert_true(isnan(fair_metrics_auc(s, only_pos, 1)));
+}
+
+/* The roc_auc values of a report, overall first, then section by section. */
+static size_t report_aucs(json_t *report, double *out, size_t cap)
+{
+	size_t n = 0;
+	out[n++] = json_real_value(json_object_get(json_object_get(json_object_get(report, "overall"), "metrics"), "roc_auc"));
+	json_t *sections = json_object_get(report, "sections");
+	for (size_t i = 0; i < json_array_size(sections); i++) {
+		json_t *groups = json_object_get(json_array_get(sections, i), "groups");
+		for (size_t j = 0; j < json_array_size(groups) && n < cap; j++)
+			out[n++] = json_real_value(
+				json_object_get(json_object_get(json_array_get(groups, j), "metrics"), "roc_auc"));
+	}
+	return n;
+}
+
+/* A group under 2^32 rows walks its dense steps in 64-bit integers, a larger one
+ * in 128-bit integers (metrics.c): the same integers, so the same AUC to the bit,
+ * also where twice U is far past 2^53 and its conversion to double rounds. The
+ * counts are scaled up after the scan to get there; then every cell's row count
+ * is pushed past 2^32 (the AUC reads only the score counts) for the wide walk. */
+static void test_auc_narrow_and_wide_walks(void **state)
+{
+	(void)state;
+	enum { ROWS = 8000, SCALE = 500000 };
+	size_t cap = (size_t)ROWS * 24 + 64, len = 0;
+	char *in = malloc(cap);
+	assert_non_null(in);
+	len += (size_t)snprintf(in + len, cap - len, "g,h,y,p,s\n");
+	for (int row = 0; row < ROWS; row++) {
+		unsigned y = (unsigned)(test_random() % 2), k = (unsigned)(test_random() % 60) + 40 * y;
+		len += (size_t)snprintf(in + len, cap - len, "%c,%c,%u,%u,0.%02u\n", "AB"[test_random() % 2],
+					"xy"[test_random() % 2], y, k >= 50, k);
+	}
+	struct fair_scan_config cfg;
+	config(&cfg, 5, true);
+	cfg.y_true = 2;
+	cfg.y_pred = 3;
+	cfg.score = 4;
+	cfg.nsensitive = 2;
+	cfg.sensitive[1] = 1;
+	struct fair_chunk total;
+	assert_int_equal(scan_in_chunks(&cfg, in, len, 1, &total), 0);
+	assert_int_equal(total.table.ncells, 4);
+	for (size_t i = 0; i < total.table.ncells; i++) {
+		struct fair_cell *c = &total.table.cells[i];
+		assert_non_null(c->dense);
+		for (size_t j = 0; j < 2 * (FAIR_DENSE_STEPS + 1); j++)
+			c->dense[j] *= SCALE;
+		for (int k = 0; k < 4; k++)
+			c->n[k] *= SCALE;
+	}
+	static const char *const names[] = { "g", "h" };
+	struct fair_report_options ro = { .sensitive_names = names, .nsensitive = 2, .has_score = true,
+					  .score_digits = -1, .seed = 1, .confidence = 0.95 };
+	struct err e = { 0 };
+	json_t *narrow = NULL, *wide = NULL;
+	double a[16], b[16];
+	assert_int_equal(fair_metrics_report(&total.table, &ro, &narrow, &e), 0);
+	for (size_t i = 0; i < total.table.ncells; i++)
+		total.table.cells[i].n[0] += (uint64_t)1 << 32;
+	assert_int_equal(fair_metrics_report(&total.table, &ro, &wide, &e), 0);
+	size_t na = report_aucs(narrow, a, 16), nb = report_aucs(wide, b, 16);
+	assert_int_equal(na, 1 + 2 + 2 + 4);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_true(a[i] > 0.5 && a[i] < 1);
+		assert_memory_equal(&a[i], &b[i], sizeof a[i]);
+	}
+	json_decref(narrow);
+	json_decref(wide);
+	fair_chunk_release(&total);
+	free(in);
 }
 
 static void test_thresholds(void **state)
@@ -1022,9 +1254,12 @@ int main(void)
 		cmocka_unit_test(test_join_matches_sequential),
 		cmocka_unit_test(test_join_cap_line_is_sequential),
 		cmocka_unit_test(test_scan_fast_matches_general),
+		cmocka_unit_test(test_scan_split_counters),
+		cmocka_unit_test(test_merge_narrow_and_wide),
 		cmocka_unit_test(test_rates_and_undefined),
 		cmocka_unit_test(test_disparities),
 		cmocka_unit_test(test_auc_ties),
+		cmocka_unit_test(test_auc_narrow_and_wide_walks),
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_poisson_mean),
 		cmocka_unit_test(test_svc_errors_name_line_and_column),
