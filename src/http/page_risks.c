@@ -101,15 +101,15 @@ static json_t *owner_options(struct http_request *r, int64_t org_id, const char 
 	return opts;
 }
 
-static const char *text_of(json_t *form, const char *name)
+/* form[name] as text into out ("" when absent): ids arrive as numbers from a stored
+ * risk and as text from a posted form. */
+static void text_of(json_t *form, const char *name, char *out, size_t n)
 {
 	json_t *v = json_object_get(form, name);
-	static char number[24];
-	if (json_is_integer(v)) {
-		snprintf(number, sizeof number, "%lld", (long long)json_integer_value(v));
-		return number;
-	}
-	return json_string_value(v);
+	if (json_is_integer(v))
+		snprintf(out, n, "%lld", (long long)json_integer_value(v));
+	else
+		snprintf(out, n, "%s", json_string_value(v) ?: "");
 }
 
 /* Everything the shared form partial (risk_fields.html) needs, from form values. */
@@ -127,10 +127,9 @@ static void put_form(struct http_request *r, json_t *ctx, json_t *form, int64_t 
 	json_object_set_new(ctx, "residual_impacts",
 			    web_options(r->locale, &vocab_risk_impact, json_object_get(form, "residual_impact")));
 	json_object_set_new(ctx, "statuses", web_options(r->locale, &vocab_risk_status, json_object_get(form, "status")));
-	/* Copy before the next text_of call reuses its buffer. */
-	char system[24] = "", owner[24] = "";
-	snprintf(system, sizeof system, "%s", text_of(form, "system_id") ?: "");
-	snprintf(owner, sizeof owner, "%s", text_of(form, "owner_user_id") ?: "");
+	char system[24], owner[24];
+	text_of(form, "system_id", system, sizeof system);
+	text_of(form, "owner_user_id", owner, sizeof owner);
 	json_object_set_new(ctx, "systems", system_options(r, org_id, system));
 	json_object_set_new(ctx, "owners", owner_options(r, org_id, owner));
 	json_object_set(ctx, "form", form);
@@ -139,12 +138,27 @@ static void put_form(struct http_request *r, json_t *ctx, json_t *form, int64_t 
 
 /* ---- the register ---- */
 
-/* The query string of the current filters (escaped by the template), for links. */
+/* The current filters, for the form and for links. */
 static json_t *filter_of(const struct svc_risk_query *q)
 {
 	return json_pack("{ss ss ss ss ss ss ss ss ss}", "q", q->q ?: "", "system", q->system ?: "", "status", q->status ?: "",
 			 "treatment", q->treatment ?: "", "level", q->level ?: "", "overdue", q->overdue ?: "", "sort",
 			 q->sort ?: "", "likelihood", q->likelihood ?: "", "impact", q->impact ?: "");
+}
+
+/* The percent-encoded query of filter without the keys in drop (NULL-terminated), to
+ * start a link that keeps what the reader chose: the exports and pages keep all of it,
+ * a matrix cell replaces the cell, a level count replaces the level. */
+static json_t *query_without(json_t *filter, const char *const *drop)
+{
+	json_t *kept = json_copy(filter);
+	for (; drop && *drop; drop++)
+		json_object_del(kept, *drop);
+	char *qs = web_query_string(kept);
+	json_t *out = json_string(qs ? qs : "");
+	free(qs);
+	json_decref(kept);
+	return out;
 }
 
 static json_t *matrix_rows(const char *locale, json_t *cells, const struct svc_risk_query *q)
@@ -206,7 +220,13 @@ HANDLER(page_risks_list)
 	json_object_set_new(ctx, "residual_rows", matrix_rows(r->locale, json_object_get(matrix, "residual"), &q));
 	json_object_set_new(ctx, "impact_labels", web_options(r->locale, &vocab_risk_impact, NULL));
 	json_object_set(ctx, "list", list);
-	json_object_set_new(ctx, "filter", filter_of(&q));
+	json_t *filter = filter_of(&q);
+	static const char *const cell[] = { "likelihood", "impact", NULL };
+	static const char *const level[] = { "likelihood", "impact", "level", "overdue", NULL };
+	json_object_set_new(ctx, "query", query_without(filter, NULL));
+	json_object_set_new(ctx, "query_cell", query_without(filter, cell));
+	json_object_set_new(ctx, "query_level", query_without(filter, level));
+	json_object_set_new(ctx, "filter", filter);
 	json_object_set_new(ctx, "systems", system_options(r, r->ids[0], q.system));
 	json_object_set_new(ctx, "statuses", filter_options(r->locale, &vocab_risk_status, q.status));
 	json_object_set_new(ctx, "levels", filter_options(r->locale, &vocab_risk_level, q.level));
@@ -241,8 +261,12 @@ static void page_export(struct http_request *r, struct http_response *res, const
 {
 	api_risks_export(r, res, format);
 	if (res->status >= 400) {
+		/* A browser gets a page saying what went wrong, not a problem document. */
 		struct err e = ERR_INIT;
-		err_set(&e, res->status == 404 ? AIMS_ENOTFOUND : AIMS_EBADREQ, "%s", "");
+		json_t *problem = json_loadb(res->body.data ? res->body.data : "", res->body.len, 0, NULL);
+		int code = res->status == 404 ? AIMS_ENOTFOUND : res->status == 413 ? AIMS_ETOOBIG : AIMS_EBADREQ;
+		err_set(&e, code, "%s", json_string_value(json_object_get(problem, "detail")) ?: "");
+		json_decref(problem);
 		res->header_count = 0;
 		web_error_page(r, res, &e);
 		err_release(&e);
@@ -347,6 +371,29 @@ static json_t *evidence_options(struct http_request *r, int64_t org_id, json_t *
 	return opts;
 }
 
+/*
+ * The options list only active systems (at most 200): a risk of an archived system,
+ * or of one past the list, gets its system added, so saving the form unchanged never
+ * detaches the risk from it.
+ */
+static void keep_current_system(json_t *ctx, json_t *risk, json_t *form)
+{
+	json_t *options = json_object_get(ctx, "systems");
+	int64_t current = json_integer_value(json_object_get(risk, "system_id"));
+	char id[24], chosen[24];
+	if (current <= 0)
+		return;
+	snprintf(id, sizeof id, "%lld", (long long)current);
+	text_of(form, "system_id", chosen, sizeof chosen);
+	size_t i;
+	json_t *o;
+	json_array_foreach(options, i, o)
+		if (!strcmp(json_string_value(json_object_get(o, "value")), id))
+			return;
+	json_array_append_new(options, json_pack("{ss sO sb}", "value", id, "label", json_object_get(risk, "system_name"),
+						 "selected", !strcmp(chosen, id)));
+}
+
 static void show_page(struct http_request *r, struct http_response *res, int status, const struct err *form_err)
 {
 	struct err e = ERR_INIT;
@@ -379,6 +426,7 @@ static void show_page(struct http_request *r, struct http_response *res, int sta
 	}
 	if (json_is_true(json_object_get(risk, "can_edit"))) {
 		put_form(r, ctx, form, org_id);
+		keep_current_system(ctx, risk, form);
 		json_object_set_new(ctx, "evidence_options", evidence_options(r, org_id, json_object_get(risk, "evidence")));
 	}
 	json_object_set_new(ctx, "risk", risk);

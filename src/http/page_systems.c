@@ -318,28 +318,9 @@ HANDLER(page_systems_list)
 		json_array_foreach(json_object_get(out, "items"), i, item)
 			web_label_system(r->locale, item);
 		/* Links keep every filter; the next link adds the cursor. */
-		struct buf qs = BUF_INIT(8192);
-		const char *key;
-		json_t *v;
-		json_object_foreach(filters, key, v) {
-			char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
-			char *enc = NULL;
-			const char *raw = text ? text : json_string_value(v);
-			/* percent-encode the value */
-			struct buf ev = BUF_INIT(4096);
-			for (const unsigned char *p = (const unsigned char *)raw; *p; p++) {
-				if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-_.~", *p))
-					buf_addch(&ev, (char)*p);
-				else
-					buf_addf(&ev, "%%%02X", *p);
-			}
-			enc = buf_detach(&ev, NULL);
-			buf_addf(&qs, "%s=%s&", key, enc);
-			free(enc);
-			free(text);
-		}
-		json_object_set_new(ctx, "query", json_string(buf_str(&qs)));
-		buf_release(&qs);
+		char *qs = web_query_string(filters);
+		json_object_set_new(ctx, "query", json_string(qs ? qs : ""));
+		free(qs);
 		json_object_set(ctx, "items", json_object_get(out, "items"));
 		json_object_set(ctx, "total", json_object_get(out, "total"));
 		json_object_set(ctx, "next_cursor", json_object_get(out, "next_cursor"));

@@ -164,6 +164,30 @@ void web_flash(struct http_response *res, const char *message_key)
 	http_header_add(res, "Set-Cookie", "aims_flash=%s; Path=/; Max-Age=30; HttpOnly; SameSite=Lax", message_key);
 }
 
+char *web_query_string(json_t *params)
+{
+	struct buf qs = BUF_INIT(16384);
+	const char *key;
+	json_t *v;
+	json_object_foreach(params, key, v) {
+		char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+		const unsigned char *raw = (const unsigned char *)(text ? text : json_string_value(v));
+		if (raw && *raw) {
+			buf_addf(&qs, "%s=", key);
+			for (const unsigned char *p = raw; *p; p++) {
+				if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+				    strchr("-_.~", *p))
+					buf_addch(&qs, (char)*p);
+				else
+					buf_addf(&qs, "%%%02X", *p);
+			}
+			buf_addch(&qs, '&');
+		}
+		free(text);
+	}
+	return buf_detach(&qs, NULL);
+}
+
 void web_form_done(struct http_request *r, struct http_response *res, int rc, const struct err *e,
 		   web_form_page_fn redisplay, const char *flash, const char *location)
 {

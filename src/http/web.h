@@ -54,6 +54,10 @@ void web_redirect_login(struct http_request *r, struct http_response *res);
 void web_csrf_failed(struct http_request *r, struct http_response *res);
 /* Sets a one-time message shown on the next page ("flash"), by cookie. */
 void web_flash(struct http_response *res, const char *message_key);
+/* "k=v&k2=v2&" from params (strings, or other JSON as its text), every value
+ * percent-encoded, empty values left out: the start of a link's query that keeps the
+ * page's filters. A malloc'd string (free it); the template still HTML-escapes it. */
+char *web_query_string(json_t *params);
 /* Shows a form's page again with status and the errors of e. */
 typedef void (*web_form_page_fn)(struct http_request *r, struct http_response *res, int status, const struct err *e);
 /* After a form's use case returned rc: success is the flash and a redirect to location;

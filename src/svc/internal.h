@@ -89,6 +89,12 @@ int svc_users_with_role_on(struct store *s, const char *org_path, json_t **out, 
 int svc_risk_link_in_tx(struct store *s, const struct actor *a, int64_t risk_id, int64_t evidence_id,
 			const char *evidence_org_path, const char *field, const char *now, struct err *e);
 
+/* Moves the risks of system_id to organisation org_id inside the caller's transaction,
+ * with history, when the system moves there (svc/risks.c): a system's risks live where
+ * the system does, so its readers, and only they, see them. */
+int svc_risks_follow_system(struct store *s, const struct actor *a, int64_t system_id, int64_t org_id,
+			    const char *now, struct err *e);
+
 /* Returns rc after rolling back when rc is an error; for `goto out` paths. */
 int svc_finish(struct store *s, int rc, struct err *e);
 

@@ -741,6 +741,31 @@ int svc_risk_unlink_evidence(struct store *s, const struct actor *a, int64_t id,
 	return rc;
 }
 
+/* ---- a system moving to another organisation ---- */
+
+int svc_risks_follow_system(struct store *s, const struct actor *a, int64_t system_id, int64_t org_id,
+			    const char *now, struct err *e)
+{
+	json_t *risks = NULL;
+	struct store_risk_query q = { .system_id = system_id, .sort = "id" };
+	int rc = store_risk_list(s, &q, &risks, NULL, e);
+	size_t i;
+	json_t *r;
+	json_array_foreach(risks, i, r) {
+		json_t *old = json_object_get(r, "org_id");
+		if (rc || json_integer_value(old) == org_id)
+			continue;
+		json_t *fields = json_pack("{sI}", "org_id", (json_int_t)org_id);
+		int64_t id = json_integer_value(json_object_get(r, "id"));
+		rc = store_risk_update(s, id, fields, 0, now, e);
+		if (!rc)
+			rc = svc_history_diff(s, now, a, "risk", id, r, fields, e);
+		json_decref(fields);
+	}
+	json_decref(risks);
+	return rc;
+}
+
 /* ---- options for forms ---- */
 
 int svc_risk_options(struct store *s, const struct actor *a, int64_t system_id, json_t **out, struct err *e)
@@ -769,7 +794,9 @@ int svc_risk_options(struct store *s, const struct actor *a, int64_t system_id, 
 		json_array_foreach(groups[g], i, r) {
 			const char *rpath = json_string_value(json_object_get(r, "org_path"));
 			const char *status = json_string_value(json_object_get(r, "status"));
-			if (!strcmp(status, "closed") || (g == 1 && !org_path_within(path, rpath)))
+			/* Seen, as everything listed must be; a system's risks normally live where
+			 * the system does (svc_risks_follow_system), but never trust that here. */
+			if (!strcmp(status, "closed") || !actor_can_see(a, rpath) || (g == 1 && !org_path_within(path, rpath)))
 				continue;
 			if (!may_manage_org(a, rpath) && !(g == 0 && edit_system))
 				continue;

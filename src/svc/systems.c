@@ -258,6 +258,8 @@ static int system_update_once(struct store *s, const struct actor *a, int64_t id
 		rc = store_system_update(s, id, fields, expected_version, now, e);
 		if (!rc)
 			rc = svc_history_diff(s, now, a, "system", id, before, fields, e);
+		if (!rc && org_id)
+			rc = svc_risks_follow_system(s, a, id, json_integer_value(org_id), now, e);
 	}
 	if (!rc)
 		rc = store_system_get(s, id, out, e);
