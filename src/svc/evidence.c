@@ -11,8 +11,9 @@
  * must exist in the built-in catalogs.
  *
  * Order of an upload: the bytes go to DIR/tmp while they arrive (svc_upload_*); the
- * create use case checks rights and fields inside its transaction, then moves the
- * file into place (once, even when the transaction is retried) and inserts the row.
+ * create use case checks rights and fields inside its transaction, inserts the row and
+ * its links, and only then moves the file into place (once, even when the transaction
+ * is retried), so a refused upload leaves nothing in the evidence directory.
  * A failed create removes the temporary file; a file moved into place whose row then
  * failed to commit is left unreferenced, which `aims evidence verify` lists.
  *
@@ -290,18 +291,11 @@ static int create_once(struct store *s, const struct actor *a, const struct svc_
 			     "your role allows adding evidence only for an AI system you own: link one");
 		goto out;
 	}
-	/* The risks are checked before the file is moved into place: a refused upload
-	 * leaves nothing behind in the evidence directory. */
-	size_t k;
-	json_t *rid;
-	json_array_foreach(risk_ids, k, rid)
-		if ((rc = svc_risk_link_in_tx(s, a, json_integer_value(rid), 0, path, "risk_ids", now, e)))
-			goto out;
-	if (!u->committed) {
-		if ((rc = blob_writer_commit(&u->writer, u->sha256, e)))
-			goto out;
-		u->committed = true;
-	}
+	/* The row names the file by the digest of what arrived; the file itself moves into
+	 * place only after every row is written (below). */
+	const char *tmp_path = NULL;
+	if (!u->committed && (rc = blob_writer_peek(&u->writer, u->sha256, &tmp_path, e)))
+		goto out;
 	row = json_deep_copy(fields);
 	json_object_set_new(row, "org_id", json_integer(org_id));
 	json_object_set_new(row, "kind", json_string(u->kind ? u->kind : "file"));
@@ -318,9 +312,18 @@ static int create_once(struct store *s, const struct actor *a, const struct svc_
 	if ((system_id || *catalog_id) &&
 	    (rc = add_link(s, a, id, system_id, catalog_id, requirement_id, now, NULL, e)))
 		goto out;
+	size_t k;
+	json_t *rid;
 	json_array_foreach(risk_ids, k, rid)
 		if ((rc = svc_risk_link_in_tx(s, a, json_integer_value(rid), id, path, "risk_ids", now, e)))
 			goto out;
+	/* Every write is done: a refusal above left nothing in the evidence directory.
+	 * Once moved, the file stays moved when the transaction is retried. */
+	if (!u->committed) {
+		if ((rc = blob_writer_commit(&u->writer, u->sha256, e)))
+			goto out;
+		u->committed = true;
+	}
 	if (!(rc = store_evidence_get(s, id, out, e)))
 		decorate(*out, date);
 out:

@@ -83,8 +83,7 @@ int svc_users_with_role_on(struct store *s, const char *org_path, json_t **out, 
  * Links evidence (of the organisation at evidence_org_path) to risk risk_id inside the
  * caller's transaction, with its history row (svc/risks.c). An invisible risk is a
  * field error on `field`, as is a risk in another branch; a risk the actor may not
- * change is AIMS_EFORBIDDEN. evidence_id 0 only checks, so a caller can refuse before
- * it stores anything (an upload's file).
+ * change is AIMS_EFORBIDDEN.
  */
 int svc_risk_link_in_tx(struct store *s, const struct actor *a, int64_t risk_id, int64_t evidence_id,
 			const char *evidence_org_path, const char *field, const char *now, struct err *e);

@@ -383,7 +383,7 @@ static int check_references(struct store *s, const struct actor *a, json_t *fiel
 {
 	size_t errors = err_field_count(e);
 	json_t *sid = json_object_get(fields, "system_id");
-	if (json_is_integer(sid)) {
+	if (json_is_integer(sid) && json_integer_value(sid) > 0) { /* 0: detached, nothing to check */
 		struct err ignored = ERR_INIT;
 		int rc = svc_load_system(s, a, json_integer_value(sid), system, &ignored);
 		err_release(&ignored);
@@ -502,12 +502,7 @@ static int update_once(struct store *s, const struct actor *a, int64_t id, json_
 	}
 	const char *path = json_string_value(json_object_get(before, "org_path"));
 	json_t *sid = json_object_get(fields, "system_id");
-	json_t *refs = json_pack("{sO sO}", "system_id", sid && json_integer_value(sid) > 0 ? sid : json_null(),
-				 "owner_user_id", json_object_get(fields, "owner_user_id") ? json_object_get(fields, "owner_user_id")
-											 : json_null());
-	rc = check_references(s, a, refs, path, &new_system, e);
-	json_decref(refs);
-	if (rc)
+	if ((rc = check_references(s, a, fields, path, &new_system, e)))
 		goto out;
 	/* Moving a risk to another system: the actor must be able to manage risks there too,
 	 * and the risk moves to that system's organisation, as on create, so the system's
@@ -629,8 +624,6 @@ int svc_risk_link_in_tx(struct store *s, const struct actor *a, int64_t risk_id,
 		rc = err_set(e, AIMS_EINVAL, "invalid risk link");
 		goto out;
 	}
-	if (!evidence_id) /* only checking, before the evidence exists */
-		goto out;
 	if ((rc = store_risk_evidence_add(s, risk_id, evidence_id, now, e)))
 		goto out;
 	char text[48];
