@@ -182,17 +182,8 @@ HANDLER(page_evidence_show)
 HANDLER(page_evidence_download)
 {
 	api_evidence_send_file(r, res, r->ids[0]);
-	if (res->status >= 400) {
-		/* A browser gets a page, not a problem document. */
-		struct err e = ERR_INIT;
-		json_t *problem = json_loadb(res->body.data ? res->body.data : "", res->body.len, 0, NULL);
-		err_set(&e, AIMS_EIO, "%s", json_string_value(json_object_get(problem, "detail")) ?: "");
-		e.code = res->status == 404 ? AIMS_ENOTFOUND : AIMS_EINTEGRITY;
-		json_decref(problem);
-		res->header_count = 0;
-		web_error_page(r, res, &e);
-		err_release(&e);
-	}
+	if (res->status >= 400)
+		web_problem_as_page(r, res); /* a browser gets a page, not a problem document */
 }
 
 HANDLER(page_evidence_update)

@@ -260,17 +260,8 @@ out:
 static void page_export(struct http_request *r, struct http_response *res, const char *format)
 {
 	api_risks_export(r, res, format);
-	if (res->status >= 400) {
-		/* A browser gets a page saying what went wrong, not a problem document. */
-		struct err e = ERR_INIT;
-		json_t *problem = json_loadb(res->body.data ? res->body.data : "", res->body.len, 0, NULL);
-		int code = res->status == 404 ? AIMS_ENOTFOUND : res->status == 413 ? AIMS_ETOOBIG : AIMS_EBADREQ;
-		err_set(&e, code, "%s", json_string_value(json_object_get(problem, "detail")) ?: "");
-		json_decref(problem);
-		res->header_count = 0;
-		web_error_page(r, res, &e);
-		err_release(&e);
-	}
+	if (res->status >= 400)
+		web_problem_as_page(r, res); /* a browser gets a page, not a problem document */
 }
 
 HANDLER(page_risks_csv)

@@ -164,6 +164,24 @@ void web_flash(struct http_response *res, const char *message_key)
 	http_header_add(res, "Set-Cookie", "aims_flash=%s; Path=/; Max-Age=30; HttpOnly; SameSite=Lax", message_key);
 }
 
+void web_problem_as_page(struct http_request *r, struct http_response *res)
+{
+	static const struct { int status, code; } codes[] = {
+		{ 400, AIMS_EBADREQ }, { 403, AIMS_EFORBIDDEN }, { 404, AIMS_ENOTFOUND }, { 413, AIMS_ETOOBIG },
+	};
+	struct err e = ERR_INIT;
+	json_t *problem = json_loadb(res->body.data ? res->body.data : "", res->body.len, 0, NULL);
+	int code = AIMS_EINTEGRITY; /* a 500 whose reason is shown: a stored file changed */
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		if (res->status == codes[i].status)
+			code = codes[i].code;
+	err_set(&e, code, "%s", json_string_value(json_object_get(problem, "detail")) ?: "");
+	json_decref(problem);
+	res->header_count = 0;
+	web_error_page(r, res, &e);
+	err_release(&e);
+}
+
 char *web_query_string(json_t *params)
 {
 	struct buf qs = BUF_INIT(16384);

@@ -54,6 +54,10 @@ void web_redirect_login(struct http_request *r, struct http_response *res);
 void web_csrf_failed(struct http_request *r, struct http_response *res);
 /* Sets a one-time message shown on the next page ("flash"), by cookie. */
 void web_flash(struct http_response *res, const char *message_key);
+/* Turns the problem document an API helper wrote into res (status >= 400) into the
+ * error page with the same status and reason: for page routes that reuse an API
+ * handler (downloads, exports). */
+void web_problem_as_page(struct http_request *r, struct http_response *res);
 /* "k=v&k2=v2&" from params (strings, or other JSON as its text), every value
  * percent-encoded, empty values left out: the start of a link's query that keeps the
  * page's filters. A malloc'd string (free it); the template still HTML-escapes it. */
