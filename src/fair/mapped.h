@@ -29,11 +29,13 @@ void fair_mapped_release(const struct fair_mapped *m, const char *from, const ch
 /*
  * Scans records of [begin, m->data + m->len) on `threads` threads (1 to 64) and joins
  * them into *total (fair_scan_join), begin being a record start on line first_line.
- * *total must be released by the caller (fair_chunk_release). Returns total->status,
- * or an AIMS_E* code when threads could not be started.
+ * A thread that runs out of work takes half of what another has left (mapped.c),
+ * so the pieces may be more than the threads: *pieces, when not NULL, gets their
+ * number. *total must be released by the caller (fair_chunk_release). Returns
+ * total->status, or an AIMS_E* code when threads could not be started.
  */
 int fair_mapped_scan(const struct fair_mapped *m, const char *begin, uint64_t first_line,
 		     const struct fair_scan_config *cfg, size_t threads, struct fair_chunk *total,
-		     struct err *e);
+		     size_t *pieces, struct err *e);
 
 #endif

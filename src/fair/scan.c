@@ -41,7 +41,7 @@
 
 #define PENDING 16
 #define DENSE_STRIDE ((size_t)(FAIR_DENSE_STEPS + 1) * 2)
-#define PROGRESS_BYTES ((size_t)8 << 20)
+#define PROGRESS_BYTES ((size_t)2 << 20)
 #define HUGE_PAGE ((size_t)2 << 20)
 #define DENSE_ARENA_BYTES \
 	((DENSE_STRIDE * FAIR_MAX_DENSE_CELLS * sizeof(uint32_t) + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE)
@@ -1663,6 +1663,11 @@ int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c)
 	st->rows_counted = st->rows_missed = 0;
 	st->rows_off = !rows_fit(st);
 	while (r->p < c->stop) {
+		if (cfg->split && __atomic_load_n(cfg->split_asked, __ATOMIC_ACQUIRE)) {
+			cfg->split(cfg->split_ctx, c, r->p);
+			if (r->p >= c->stop)
+				break;
+		}
 		if (!st->rows_off) {
 			rc = scan_rows(st, c->stop);
 			if (rc < 0)
@@ -1807,9 +1812,27 @@ int fair_scan_join(const struct fair_scan_config *cfg, struct fair_chunk *chunks
 		i = 1;
 		goto out;
 	}
+	bool carried = false;
+	const char *last_stop = total->stop;
+	for (size_t k = 1; k < n; k++) {
+		carried |= chunks[k].carries;
+		if (chunks[k].stop > last_stop)
+			last_stop = chunks[k].stop;
+	}
 	for (i = 1; i < n; i++) {
 		struct fair_chunk *c = &chunks[i];
 		uint64_t base = first_line - 1 + total->lines;
+		if (carried && (c->begin != total->next || c->status)) {
+			/* Some table holds the counts of chunks scanned on one thread
+			 * out of file order, so this one cannot be redone alone: read
+			 * everything once more, sequentially (a wrong guess or a failure
+			 * after work sharing, rare; mapped.c). */
+			for (size_t k = i; k < n; k++)
+				fair_chunk_release(&chunks[k]);
+			i = n;
+			rc = rescan_from_start(cfg, total, last_stop, first_line);
+			goto out;
+		}
 		if (c->begin != total->next) {
 			/* The guess was inside a quoted field (or behind a record that ran
 			 * past it): scan this stretch again from the true record start, on
@@ -1828,8 +1851,15 @@ int fair_scan_join(const struct fair_scan_config *cfg, struct fair_chunk *chunks
 			 * input up to this chunk's end once more, sequentially, on this
 			 * thread: it fails where a sequential read fails. Only a run whose
 			 * merge fails pays for it. */
-			const char *stop = c->stop;
+			const char *stop = carried ? last_stop : c->stop;
 			fair_chunk_release(c);
+			if (carried) {
+				for (size_t k = i + 1; k < n; k++)
+					fair_chunk_release(&chunks[k]);
+				i = n;
+				rc = rescan_from_start(cfg, total, stop, first_line);
+				goto out;
+			}
 			if ((rc = rescan_from_start(cfg, total, stop, first_line))) {
 				i++;
 				goto out;

@@ -63,6 +63,8 @@ struct fair_issue {
 	const char *what;  /* FAIR_FAIL_QUOTING: the reader's text */
 };
 
+struct fair_chunk;
+
 struct fair_scan_config {
 	size_t columns; /* fields in the header */
 	size_t y_true, y_pred;
@@ -80,6 +82,16 @@ struct fair_scan_config {
 	/* Called now and then with the position reached; may be NULL. */
 	void (*progress)(void *ctx, const char *reached);
 	void *progress_ctx;
+	/* Work sharing (mapped.c): while *split_asked is non-zero (set by another
+	 * thread), the scan calls split(split_ctx, c, at) between records, at being
+	 * the start of the next one. split may lower c->stop to a point after at;
+	 * the records from there on are then another chunk's, and the scan is the
+	 * one a chunk made with that stop would have been. NULL: never asked. */
+	void (*split)(void *ctx, struct fair_chunk *c, const char *at);
+	void *split_ctx;
+	const int *split_asked;
+	/* mapped.c: the least a chunk must have left to be split (0: 16 MiB). */
+	size_t split_min;
 };
 
 /* Counts of one intersection cell. n[t * 2 + p] for y_true t, y_pred p (0 or 1). */
@@ -143,6 +155,10 @@ struct fair_chunk {
 	int status;         /* 0, or -1 with failure filled */
 	struct fair_issue failure;
 	struct fair_table table;
+	/* The table also holds the counts of other chunks, scanned before this one on
+	 * the same thread (mapped.c's work sharing moves a finished chunk's table into
+	 * the next one it scans; that chunk's own table is then empty). */
+	bool carries;
 };
 
 void fair_table_release(struct fair_table *t);
@@ -161,7 +177,9 @@ int fair_scan_chunk(const struct fair_scan_config *cfg, struct fair_chunk *c);
  * predecessor ended. Afterwards chunks[0] holds the totals of the whole input (next,
  * lines, rows, bad counts, the first FAIR_EXAMPLES examples with absolute lines,
  * the table), and the other chunks are released. Returns chunks[0].status: a
- * failure is the first one in file order.
+ * failure is the first one in file order. When some chunk `carries` others' counts,
+ * a chunk that must be rescanned cannot be taken apart from them: the whole input
+ * is then read once more, sequentially.
  */
 int fair_scan_join(const struct fair_scan_config *cfg, struct fair_chunk *chunks, size_t n,
 		   uint64_t first_line);

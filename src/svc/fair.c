@@ -351,7 +351,7 @@ int svc_fair_run(const struct svc_fair_request *r, json_t **out, struct err *e)
 		threads = n < 1 ? 1 : n > 64 ? 64 : n;
 	}
 
-	rc = fair_mapped_scan(&m, data_begin, first_line, &cfg, (size_t)threads, &total, e);
+	rc = fair_mapped_scan(&m, data_begin, first_line, &cfg, (size_t)threads, &total, NULL, e);
 	scanned = true;
 	if (rc && total.status) {
 		rc = scan_failure(&total, r->path, &h, &cfg, e);

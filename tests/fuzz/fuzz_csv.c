@@ -12,8 +12,9 @@
  * and scanning the records after the first line in 2 to 5 chunks, split where
  * fair_scan_split guesses, gives exactly what one sequential scan gives (rows,
  * bad-row counts and examples, lines, status, failure line and column, every
- * cell's confusion counts and score counts). A difference aborts, which libFuzzer
- * reports with the input.
+ * cell's confusion counts and score counts), also when one chunk's table is
+ * carried into another's scan out of file order, as work sharing does. A
+ * difference aborts, which libFuzzer reports with the input.
  */
 #include "fair/csv.h"
 #include "fair/scan.h"
@@ -242,6 +243,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
 	fair_scan_join(&cfg, chunks, n, 2);
 	same_scan(&seq, &chunks[0]);
 	fair_chunk_release(&chunks[0]);
+	/* Work sharing (fair/mapped.c): one chunk scanned first and its table carried
+	 * into a later scan on the same thread, out of file order: the last into the
+	 * second (the thread done with the end took part of the first chunk), or the
+	 * first into the last. */
+	if (n >= 3) {
+		const bool back = bytes[1] & 8;
+		struct fair_chunk *first = back ? &chunks[n - 1] : &chunks[0], *then = back ? &chunks[1] : &chunks[n - 1];
+		for (size_t i = 0; i < n; i++)
+			fair_chunk_init(&chunks[i], fair_scan_split(begin, end, i, n), fair_scan_split(begin, end, i + 1, n), end);
+		fair_scan_chunk(&cfg, first);
+		if (!first->status) {
+			then->table = first->table;
+			memset(&first->table, 0, sizeof first->table);
+			then->carries = true;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (&chunks[i] != first)
+				fair_scan_chunk(&cfg, &chunks[i]);
+		fair_scan_join(&cfg, chunks, n, 2);
+		same_scan(&seq, &chunks[0]);
+		fair_chunk_release(&chunks[0]);
+	}
 	fair_chunk_release(&ref);
 	fair_chunk_release(&seq);
 	return 0;
