@@ -193,6 +193,8 @@ static void *work(void *arg)
 		__atomic_store_n(&w->reached, c->begin, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&pool->lock);
 		fair_scan_chunk(&w->cfg, c);
+		/* Its pages too, or every piece would leave its last window mapped. */
+		fair_mapped_release(pool->m, w->released, c->next);
 		pthread_mutex_lock(&pool->lock);
 		w->chunk = NULL;
 		if (w->thief)
