@@ -5,7 +5,8 @@
 #                                and a Unix socket in DIR; writes DIR/env with
 #                                PGHOST, PGPORT and AIMS_PG_BASE (a URL base to which
 #                                a database name is appended)
-#   tools/pg-temp.sh createdb DIR NAME   a fresh, empty database; prints its URL
+#   tools/pg-temp.sh createdb DIR NAME   a fresh, empty database (collate C, ctype
+#                                C.UTF-8); prints its URL
 #   tools/pg-temp.sh stop DIR    fast shutdown and removal of DIR
 #
 # DIR must not exist yet or be empty. The cluster runs as the "postgres" user when
@@ -63,7 +64,11 @@ createdb)
   name="${3:?database name}"
   # shellcheck disable=SC1091
   . "$dir/env"
-  "$(bindir)/createdb" -h "$PGHOST" -p "$PGPORT" -U postgres "$name"
+  # Byte order like SQLite (collate C), but the character classes and case folding
+  # of a UTF-8 locale, as a production cluster has: a search on a column that is not
+  # COLLATE "C" then folds 'É' to 'é', and the tests see it (migrations/pg/0008).
+  "$(bindir)/createdb" -h "$PGHOST" -p "$PGPORT" -U postgres --template=template0 \
+    --lc-collate=C --lc-ctype=C.UTF-8 "$name"
   echo "postgresql://postgres@/$name?host=$PGHOST&port=$PGPORT"
   ;;
 stop)
