@@ -28,7 +28,12 @@ build/embed: tools/embed.c
 	@mkdir -p $(@D)
 	$(CC) -O1 -o $@ $<
 
-build/gen/assets.c: build/embed $(ASSETS)
+# The list of embedded files, rewritten only when it changes: a file added with an
+# old mtime (moved in, unpacked) or removed must rebuild the table too.
+ASSET_LIST := build/gen/assets.list
+$(shell mkdir -p build/gen && (echo '$(ASSETS)' | cmp -s - $(ASSET_LIST) || echo '$(ASSETS)' > $(ASSET_LIST)))
+
+build/gen/assets.c: build/embed $(ASSETS) $(ASSET_LIST)
 	@mkdir -p $(@D)
 	build/embed $@ $(ASSETS)
 
