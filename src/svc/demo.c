@@ -2,7 +2,7 @@
  * demo.c: loads demo/city.json (organisations, users, AI systems and their risks)
  * through the same use cases the UI and API use, so demo data is validated like any
  * other input. Runs as the operator; each system and its risks are created as the
- * system's owner would create them.
+ * system's owner would create them. A risk's "owner" is its risk owner's e-mail.
  */
 #include "svc/internal.h"
 
@@ -105,7 +105,18 @@ int svc_demo_load(struct store *s, const char *path, const char *password, struc
 			if (rc)
 				break;
 			json_object_set(risk_input, "system_id", json_object_get(created, "id"));
-			rc = svc_risk_create(s, &owner, json_integer_value(org_id), risk_input, &made, e);
+			/* "owner": the risk owner's e-mail (ISO/IEC 42001 6.1.2 d). */
+			const char *risk_owner = json_string_value(json_object_get(risk, "owner"));
+			if (risk_owner) {
+				struct actor ro = { 0 };
+				rc = svc_actor_by_email(s, risk_owner, &ro, e);
+				if (!rc)
+					json_object_set_new(risk_input, "owner_user_id", json_integer(ro.user_id));
+				actor_release(&ro);
+				json_object_del(risk_input, "owner");
+			}
+			if (!rc)
+				rc = svc_risk_create(s, &owner, json_integer_value(org_id), risk_input, &made, e);
 			json_decref(risk_input);
 			json_decref(made);
 		}

@@ -276,6 +276,9 @@ let risks = null;
 try { risks = JSON.parse(r.out); } catch { /* reported below */ }
 check(r.status === 0 && risks && risks.total === 5 && risks.summary.by_level.critical === 2 && risks.items[0].score === 20,
   'risk list shows the demo city\'s five risks, highest score first, two of them critical', show(r));
+check(risks && risks.items.every((it) => it.owner_email) &&
+  risks.items.some((it) => it.owner_email === 'reviewer@hanbit.example' && it.system_name === '채용 서류 심사 보조'),
+  'every demo risk has its risk owner, who need not be the system\'s owner', show(r));
 r = run(['risk', 'add', '--db', db, ...OFFICER, '--org', '1', '--title', 'CLI 위험', '--likelihood', 'likely',
   '--impact', 'minor', '--objectives', 'fairness,privacy', '--review-date', '2020-01-01']);
 let risk = null;
