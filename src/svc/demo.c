@@ -105,7 +105,7 @@ int svc_demo_load(struct store *s, const char *path, const char *password, struc
 			if (rc)
 				break;
 			json_object_set(risk_input, "system_id", json_object_get(created, "id"));
-			/* "owner": the risk owner's e-mail (ISO/IEC 42001 6.1.2 d). */
+			/* "owner": the e-mail of the risk owner, accountable for managing it. */
 			const char *risk_owner = json_string_value(json_object_get(risk, "owner"));
 			if (risk_owner) {
 				struct actor ro = { 0 };
