@@ -137,11 +137,11 @@ HANDLER(page_catalog_migrate)
 	static const char *const keys[] = { "org_id", "system_id" };
 	for (size_t i = 0; i < 2; i++) {
 		const char *v = http_form(r, keys[i]);
+		int64_t id = 0;
+		/* Not a number: pass it as text, so svc names the field (422, as the API does). */
 		if (v && *v) {
-			char *end = NULL;
-			long long id = strtoll(v, &end, 10);
-			/* Not a number: pass it as text, so svc names the field. */
-			json_object_set_new(input, keys[i], end && !*end && id > 0 ? json_integer(id) : json_string(v));
+			bool number = web_parse_int64(r->locale, keys[i], v, 1, &id, NULL) == 0;
+			json_object_set_new(input, keys[i], number ? json_integer(id) : json_string(v));
 		}
 	}
 	if (svc_catalog_migrate(r->store, &r->actor, r->key, input, NULL, &out, &e)) {

@@ -114,8 +114,9 @@ static void control_page(struct http_request *r, struct http_response *res, int 
 	 * if they no longer qualify, so saving another field never clears the owner. */
 	json_t *owners = json_array();
 	json_t *owner_sel = json_object_get(v, "owner_user_id");
-	long long owner = json_is_integer(owner_sel) ? json_integer_value(owner_sel)
-			: json_is_string(owner_sel) ? strtoll(json_string_value(owner_sel), NULL, 10) : 0;
+	int64_t owner = json_integer_value(owner_sel);
+	if (json_is_string(owner_sel)) /* a form shown again: the update parsed it already */
+		web_parse_int64(r->locale, "owner_user_id", json_string_value(owner_sel), 1, &owner, NULL);
 	long long current = json_integer_value(json_object_get(entry, "owner_user_id"));
 	bool current_listed = current == 0;
 	if (svc_soa_owner_options(r->store, &r->actor, r->ids[0], &users, &e) == 0) {
@@ -178,13 +179,18 @@ HANDLER(page_soa_control_update)
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (http_form(r, texts[i]))
 			json_object_set_new(input, texts[i], json_string(http_form(r, texts[i])));
-	if (owner)
-		json_object_set_new(input, "owner_user_id", *owner ? json_integer(strtoll(owner, NULL, 10)) : json_null());
 	if (http_form(r, "reviewed"))
 		json_object_set_new(input, "reviewed", json_true());
-	const char *v = http_form(r, "version");
-	int64_t version = v ? strtoll(v, NULL, 10) : 0;
-	int rc = svc_soa_set(r->store, &r->actor, r->ids[0], r->key, input, version, &out, &e);
+	/* The page sends version 0 for a control without an entry yet (no check then). */
+	int64_t version = 0, owner_id = 0;
+	int rc = web_form_int64(r, "version", 0, &version, &e);
+	/* An empty owner select clears the owner; anything else must be a user id. */
+	if (!rc && owner && *owner)
+		rc = web_form_int64(r, "owner_user_id", 1, &owner_id, &e);
+	if (!rc && owner)
+		json_object_set_new(input, "owner_user_id", owner_id ? json_integer(owner_id) : json_null());
+	if (!rc)
+		rc = svc_soa_set(r->store, &r->actor, r->ids[0], r->key, input, version, &out, &e);
 	if (rc && (e.code == AIMS_EINVAL || e.code == AIMS_ECONFLICT)) {
 		control_page(r, res, http_status_of(e.code), r->form, &e);
 	} else if (rc) {
@@ -288,8 +294,11 @@ HANDLER(page_assessment_update)
 			json_object_set_new(input, keys[i], json_string(http_form(r, keys[i])));
 	if (http_form(r, "reviewed"))
 		json_object_set_new(input, "reviewed", json_true());
-	const char *v = http_form(r, "version");
-	int rc = svc_assessment_set(r->store, &r->actor, r->ids[0], input, v ? strtoll(v, NULL, 10) : 0, &out, &e);
+	/* The page sends version 0 for a requirement not assessed yet (no check then). */
+	int64_t version = 0;
+	int rc = web_form_int64(r, "version", 0, &version, &e);
+	if (!rc)
+		rc = svc_assessment_set(r->store, &r->actor, r->ids[0], input, version, &out, &e);
 	back_to_assessments(r, res, rc, &e, http_form(r, "catalog"));
 	json_decref(input);
 	json_decref(out);

@@ -194,9 +194,10 @@ HANDLER(page_evidence_update)
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (http_form(r, names[i]))
 			json_object_set_new(input, names[i], json_string(http_form(r, names[i])));
-	const char *v = http_form(r, "version");
-	int64_t version = v ? strtoll(v, NULL, 10) : 0;
-	int rc = svc_evidence_update(r->store, &r->actor, r->ids[0], input, version, &out, &e);
+	int64_t version = 0; /* no version field: no check, as a PATCH without If-Match */
+	int rc = web_form_int64(r, "version", 1, &version, &e);
+	if (!rc)
+		rc = svc_evidence_update(r->store, &r->actor, r->ids[0], input, version, &out, &e);
 	char location[64];
 	snprintf(location, sizeof location, "/evidence/%lld", (long long)r->ids[0]);
 	web_form_done(r, res, rc, &e, show_page, "flash.saved", location);

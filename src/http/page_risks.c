@@ -435,9 +435,10 @@ HANDLER(page_risk_update)
 {
 	struct err e = ERR_INIT;
 	json_t *input = form_input(r), *out = NULL;
-	const char *v = http_form(r, "version");
-	int64_t version = v ? strtoll(v, NULL, 10) : 0;
-	int rc = svc_risk_update(r->store, &r->actor, r->ids[0], input, version, &out, &e);
+	int64_t version = 0; /* no version field: no check, as a PATCH without If-Match */
+	int rc = web_form_int64(r, "version", 1, &version, &e);
+	if (!rc)
+		rc = svc_risk_update(r->store, &r->actor, r->ids[0], input, version, &out, &e);
 	char location[64];
 	snprintf(location, sizeof location, "/risks/%lld", (long long)r->ids[0]);
 	web_form_done(r, res, rc, &e, show_page, "flash.saved", location);

@@ -86,8 +86,11 @@ static void form_page(struct http_request *r, struct http_response *res, int sta
 	}
 	json_object_set_new(ctx, "techniques", web_options(r->locale, &vocab_technique, tech_list));
 	json_decref(tech_list);
+	/* A record's org_id, or what a refused form sent (svc named it if malformed). */
 	json_t *org = json_object_get(values, "org_id");
-	json_int_t org_id = json_is_integer(org) ? json_integer_value(org) : (json_is_string(org) ? strtoll(json_string_value(org), NULL, 10) : 0);
+	int64_t org_id = json_integer_value(org);
+	if (json_is_string(org))
+		web_parse_int64(r->locale, "org_id", json_string_value(org), 1, &org_id, NULL);
 	if (!org_id) {
 		const struct membership *home = actor_home(&r->actor, RIGHT_SYSTEM_CREATE);
 		org_id = home ? home->org_id : 0;
@@ -162,11 +165,10 @@ HANDLER(page_system_update)
 {
 	struct err e = ERR_INIT;
 	json_t *input = form_input(r), *out = NULL;
-	int64_t version = 0;
-	const char *v = http_form(r, "version");
-	if (v)
-		version = strtoll(v, NULL, 10);
-	int rc = svc_system_update(r->store, &r->actor, r->ids[0], input, version, &out, &e);
+	int64_t version = 0; /* no version field: no check, as a PATCH without If-Match */
+	int rc = web_form_int64(r, "version", 1, &version, &e);
+	if (!rc)
+		rc = svc_system_update(r->store, &r->actor, r->ids[0], input, version, &out, &e);
 	after_mutation(r, res, rc, &e, r->ids[0], "flash.saved", true);
 	json_decref(input);
 	json_decref(out);

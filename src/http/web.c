@@ -8,6 +8,7 @@
 #include "http/tmpl.h"
 #include "base/asset.h"
 #include "base/buf.h"
+#include "base/text.h"
 #include "svc/svc.h"
 
 #include <stdio.h>
@@ -204,6 +205,35 @@ char *web_query_string(json_t *params)
 		free(text);
 	}
 	return buf_detach(&qs, NULL);
+}
+
+int web_parse_int64(const char *locale, const char *name, const char *text, int64_t min, int64_t *out,
+		    struct err *e)
+{
+	int64_t value = 0;
+	if (text && !text_parse_int64(text, min, INT64_MAX, &value)) {
+		*out = value;
+		return 0;
+	}
+	if (!e)
+		return AIMS_EBADREQ;
+	char key[96];
+	snprintf(key, sizeof key, "field.%s", name);
+	const char *label = web_string(locale, key);
+	const char *sentence = web_string(locale, "error.bad_field");
+	const char *mark = strstr(sentence, "{field}");
+	err_field_code(e, 0, name, "type", -1, "must be a whole number of at least %lld", (long long)min);
+	/* "버전 (version)": the label people read, and the name a developer greps for. */
+	if (!mark)
+		return err_set(e, AIMS_EBADREQ, "%s (%s)", sentence, name);
+	return err_set(e, AIMS_EBADREQ, "%.*s%s (%s)%s", (int)(mark - sentence), sentence, label == key ? name : label,
+		       name, mark + strlen("{field}"));
+}
+
+int web_form_int64(struct http_request *r, const char *name, int64_t min, int64_t *out, struct err *e)
+{
+	const char *text = http_form(r, name);
+	return text ? web_parse_int64(r->locale, name, text, min, out, e) : 0;
 }
 
 void web_form_done(struct http_request *r, struct http_response *res, int rc, const struct err *e,

@@ -62,6 +62,20 @@ void web_problem_as_page(struct http_request *r, struct http_response *res);
  * percent-encoded, empty values left out: the start of a link's query that keeps the
  * page's filters. A malloc'd string (free it); the template still HTML-escapes it. */
 char *web_query_string(json_t *params);
+/*
+ * Form integers (ids, versions). text, the value of form field name, must be a whole
+ * decimal number in [min, INT64_MAX]: then *out is set and the answer is 0. Anything
+ * else (empty, spaces, "+", letters, a fraction, below min, too large) leaves *out alone and
+ * is AIMS_EBADREQ: a "type" field error on name and a message in locale that names the
+ * field, for the error page (400). A form's hidden version that became 0 would mean
+ * "no version check" and overwrite someone else's change, so never guess a value.
+ * e may be NULL where a bad value only means no option is preselected.
+ */
+int web_parse_int64(const char *locale, const char *name, const char *text, int64_t min, int64_t *out,
+		    struct err *e);
+/* The same for the posted field name of r; an absent field is 0 and leaves *out as the
+ * caller set it (its default: for a version, 0 is no check, as a PATCH without If-Match). */
+int web_form_int64(struct http_request *r, const char *name, int64_t min, int64_t *out, struct err *e);
 /* Shows a form's page again with status and the errors of e. */
 typedef void (*web_form_page_fn)(struct http_request *r, struct http_response *res, int status, const struct err *e);
 /* After a form's use case returned rc: success is the flash and a redirect to location;

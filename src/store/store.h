@@ -256,6 +256,9 @@ int store_evidence_digests(struct store *s, json_t **out, struct err *e);
  *  score and residual_score are written by the caller (model/risk.h). */
 struct store_risk_query {
 	const struct store_scope *scope;
+	/* The list's evidence_count counts only the linked evidence of organisations in this
+	 * scope, i.e. what the reader may see; NULL: every link (store_risk_get always). */
+	const struct store_scope *evidence_scope;
 	const char *org_path;       /* this organisation and those below it; NULL: all in scope */
 	const char *q;              /* substring of title, description or consequences */
 	int64_t system_id;          /* > 0: that system's risks; -1: risks of no system; 0: any */

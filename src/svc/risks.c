@@ -72,6 +72,37 @@ static void decorate(json_t *risk, const char *today)
 	json_object_del(risk, "org_path");
 }
 
+/* The evidence of a risk the actor can see, with its state today. */
+static int visible_evidence(struct store *s, const struct actor *a, int64_t risk_id, const char *today, json_t **out,
+			    struct err *e)
+{
+	json_t *rows = NULL;
+	*out = NULL;
+	int rc = store_risk_evidence_list(s, risk_id, &rows, e);
+	if (rc)
+		return rc;
+	*out = svc_keep_visible(s, a, rows, "org_id");
+	size_t i;
+	json_t *it;
+	json_array_foreach(*out, i, it)
+		json_object_set_new(it, "state", json_string(evidence_state(
+							 json_string_value(json_object_get(it, "valid_until")), today)));
+	return 0;
+}
+
+/* Sets evidence_count of one risk to the linked evidence the actor can see, as the
+ * lists count it (store_risk_get counts every link). */
+static int count_visible_evidence(struct store *s, const struct actor *a, json_t *risk, const char *today,
+				  struct err *e)
+{
+	json_t *evidence = NULL;
+	int rc = visible_evidence(s, a, json_integer_value(json_object_get(risk, "id")), today, &evidence, e);
+	if (!rc)
+		json_object_set_new(risk, "evidence_count", json_integer((json_int_t)json_array_size(evidence)));
+	json_decref(evidence);
+	return rc;
+}
+
 bool svc_risk_can_add(const struct actor *a, json_t *org)
 {
 	const char *path = json_string_value(json_object_get(org, "path"));
@@ -176,6 +207,7 @@ int svc_risk_list(struct store *s, const struct actor *a, const struct svc_risk_
 {
 	json_t *org = NULL, *items = NULL, *inherent = NULL, *residual = NULL, *overdue_rows = NULL;
 	struct store_risk_query q;
+	struct svc_scope seen;
 	char today[11];
 	int64_t total = 0, overdue = 0;
 	*out = NULL;
@@ -184,6 +216,8 @@ int svc_risk_list(struct store *s, const struct actor *a, const struct svc_risk_
 	read_query(in, &q, today, e);
 	if (err_field_count(e) > errors)
 		return err_set(e, AIMS_EBADREQ, "invalid query parameters");
+	svc_scope_of(a, &seen);
+	q.evidence_scope = &seen.scope;
 	int rc = svc_load_org(s, a, in->org_id, &org, e);
 	if (rc)
 		goto out;
@@ -243,6 +277,7 @@ int svc_risk_export(struct store *s, const struct actor *a, const struct svc_ris
 {
 	json_t *org = NULL;
 	struct store_risk_query q;
+	struct svc_scope seen;
 	char today[11];
 	int64_t total = 0;
 	*out = NULL;
@@ -253,6 +288,8 @@ int svc_risk_export(struct store *s, const struct actor *a, const struct svc_ris
 	read_query(&unpaged, &q, today, e);
 	if (err_field_count(e) > errors)
 		return err_set(e, AIMS_EBADREQ, "invalid query parameters");
+	svc_scope_of(a, &seen);
+	q.evidence_scope = &seen.scope;
 	int rc = svc_load_org(s, a, in->org_id, &org, e);
 	if (rc)
 		return rc;
@@ -525,7 +562,7 @@ static int update_once(struct store *s, const struct actor *a, int64_t id, json_
 		if ((rc = svc_history_diff(s, now, a, "risk", id, before, fields, e)))
 			goto out;
 	}
-	if ((rc = store_risk_get(s, id, out, e)))
+	if ((rc = store_risk_get(s, id, out, e)) || (rc = count_visible_evidence(s, a, *out, today, e)))
 		goto out;
 	decorate(*out, today);
 out:
@@ -553,24 +590,6 @@ int svc_risk_update(struct store *s, const struct actor *a, int64_t id, json_t *
 
 /* ---- read ---- */
 
-/* The evidence of a risk the actor can see, with its state today. */
-static int visible_evidence(struct store *s, const struct actor *a, int64_t risk_id, const char *today, json_t **out,
-			    struct err *e)
-{
-	json_t *rows = NULL;
-	*out = NULL;
-	int rc = store_risk_evidence_list(s, risk_id, &rows, e);
-	if (rc)
-		return rc;
-	*out = svc_keep_visible(s, a, rows, "org_id");
-	size_t i;
-	json_t *it;
-	json_array_foreach(*out, i, it)
-		json_object_set_new(it, "state", json_string(evidence_state(
-							 json_string_value(json_object_get(it, "valid_until")), today)));
-	return 0;
-}
-
 int svc_risk_get(struct store *s, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
 	json_t *risk = NULL, *system = NULL, *evidence = NULL, *history = NULL;
@@ -586,6 +605,9 @@ int svc_risk_get(struct store *s, const struct actor *a, int64_t id, json_t **ou
 		goto out;
 	json_object_set_new(risk, "can_edit", json_boolean(may_change(a, risk, system)));
 	decorate(risk, today);
+	/* What the evidence list shows, not every link: a link to evidence of an
+	 * organisation above the reader's is hidden (the lists count the same way). */
+	json_object_set_new(risk, "evidence_count", json_integer((json_int_t)json_array_size(evidence)));
 	json_object_set_new(risk, "evidence", evidence);
 	json_object_set_new(risk, "history", history);
 	evidence = history = NULL;

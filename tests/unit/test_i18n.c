@@ -1,8 +1,9 @@
 /*
  * test_i18n.c: the UI strings (web/i18n/ko.json and en.json) are complete: both files
  * have exactly the same keys, every string is non-empty, and every code of every
- * vocabulary (model/vocab.c) has a label in both, so no screen shows a raw code; and
- * validation errors reach forms worded in the user's language.
+ * vocabulary (model/vocab.c) has a label in both, so no screen shows a raw code;
+ * validation errors reach forms worded in the user's language; and a malformed form
+ * integer is refused naming the field (web_parse_int64).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -104,12 +105,53 @@ static void test_localized_field_errors(void **state)
 	web_release();
 }
 
+/* Form integers (web_parse_int64): whole decimals in range, else 400 naming the field in
+ * the user's language, and the caller's value left alone. */
+static void test_form_integers(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	int64_t v = 7;
+	assert_int_equal(web_init(&e), 0);
+	assert_int_equal(web_parse_int64("ko", "version", "12", 1, &v, &e), 0);
+	assert_int_equal(v, 12);
+	assert_int_equal(web_parse_int64("ko", "version", "0", 0, &v, &e), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(web_parse_int64("ko", "version", "9223372036854775807", 1, &v, &e), 0);
+	assert_true(v == INT64_MAX);
+	static const char *const bad[] = { "abc", "", "-1", "0", "1.0", "1x", " 1", "1 ", "+1", "0x10",
+					   "9223372036854775808", "99999999999999999999" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		v = 7;
+		if (web_parse_int64("en", "version", bad[i], 1, &v, &e) != AIMS_EBADREQ)
+			fail_msg("\"%s\" was accepted", bad[i]);
+		assert_int_equal(v, 7);
+		assert_int_equal(e.code, AIMS_EBADREQ);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(e.fields, 0), "field")), "version");
+		assert_non_null(strstr(e.message, "Version (version)"));
+		err_release(&e);
+	}
+	assert_int_equal(web_parse_int64("ko", "owner_user_id", "5abc", 1, &v, &e), AIMS_EBADREQ);
+	assert_non_null(strstr(e.message, "담당자 (owner_user_id)"));
+	err_release(&e);
+	/* A field without a UI label is named as sent. */
+	assert_int_equal(web_parse_int64("en", "no_such_field", "x", 1, &v, &e), AIMS_EBADREQ);
+	assert_non_null(strstr(e.message, "no_such_field (no_such_field)"));
+	err_release(&e);
+	/* No error object: only the answer (a form shown again preselects nothing). */
+	assert_int_equal(web_parse_int64("en", "org_id", "3x", 1, &v, NULL), AIMS_EBADREQ);
+	assert_int_equal(web_parse_int64("en", "org_id", NULL, 1, &v, NULL), AIMS_EBADREQ);
+	assert_int_equal(v, 7);
+	web_release();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_keys),
 		cmocka_unit_test(test_vocab_labels),
 		cmocka_unit_test(test_localized_field_errors),
+		cmocka_unit_test(test_form_integers),
 	};
 	return cmocka_run_group_tests_name("i18n", tests, NULL, NULL);
 }

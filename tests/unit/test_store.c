@@ -2671,6 +2671,78 @@ static void test_risk_evidence_links(void **state)
 	json_decref(rows);
 }
 
+/* The evidence_count of one listed risk (the list holds exactly one). */
+static json_int_t listed_evidence_count(struct fx *f, const struct store_risk_query *q)
+{
+	struct err e = ERR_INIT;
+	json_t *items = NULL;
+	int64_t total = -1;
+	check(store_risk_list(f->s, q, &items, &total, &e), &e, "risk list");
+	assert_int_equal(json_array_size(items), 1);
+	assert_int_equal(total, 1);
+	json_int_t n = INT(json_array_get(items, 0), "evidence_count");
+	json_decref(items);
+	return n;
+}
+
+/* A list's evidence_count counts only the evidence of organisations in evidence_scope
+ * (what the reader sees); store_risk_get counts every link. */
+static void test_risk_evidence_count_scope(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	int64_t a = org(f, "evcount A", f->root);
+	int64_t a1 = org(f, "evcount A1", a);
+	int64_t b = org(f, "evcount B", f->root);
+	char pa[ORG_PATH_MAX], pa1[ORG_PATH_MAX], pb[ORG_PATH_MAX];
+	org_path(f, a, pa);
+	org_path(f, a1, pa1);
+	org_path(f, b, pb);
+	int64_t r = risk_create(f, a1, "evcount risk", "possible", "minor", 6, NULL);
+	int64_t ev_a = ev_create(f, a, "evcount policy of A", NULL);
+	int64_t ev_a1 = ev_create(f, a1, "evcount test of A1", NULL);
+	begin(f);
+	check(store_risk_evidence_add(f->s, r, ev_a, NOW2, &e), &e, "link A's evidence");
+	check(store_risk_evidence_add(f->s, r, ev_a1, NOW2, &e), &e, "link A1's evidence");
+	commit(f);
+
+	/* Other filters too, so named parameters and the risk scope are bound alongside. */
+	struct store_risk_query q = risk_query(f);
+	q.q = "evcount";
+	q.org_path = pa1;
+	q.limit = 10;
+	assert_int_equal(listed_evidence_count(f, &q), 2);
+	struct store_scope all = { .all = true };
+	q.evidence_scope = &all;
+	assert_int_equal(listed_evidence_count(f, &q), 2);
+	const char *only_a1[] = { pa1 };
+	struct store_scope scope_a1 = { .paths = only_a1, .count = 1 };
+	q.evidence_scope = &scope_a1;
+	assert_int_equal(listed_evidence_count(f, &q), 1);
+	const char *only_a[] = { pa };
+	struct store_scope scope_a = { .paths = only_a, .count = 1 };
+	q.evidence_scope = &scope_a;
+	assert_int_equal(listed_evidence_count(f, &q), 2);
+	const char *b_and_a1[] = { pb, pa1 };
+	struct store_scope scope_b_a1 = { .paths = b_and_a1, .count = 2 };
+	q.evidence_scope = &scope_b_a1;
+	assert_int_equal(listed_evidence_count(f, &q), 1);
+	const char *only_b[] = { pb };
+	struct store_scope scope_b = { .paths = only_b, .count = 1 };
+	q.evidence_scope = &scope_b;
+	assert_int_equal(listed_evidence_count(f, &q), 0);
+	struct store_scope none = { .count = 0 };
+	q.evidence_scope = &none;
+	assert_int_equal(listed_evidence_count(f, &q), 0);
+	/* The filters still hold with an evidence scope: another organisation lists nothing. */
+	q.evidence_scope = &scope_a1;
+	q.org_path = pb;
+	risk_expect(f, &q, NULL, 0, 0);
+	json_t *got = risk_get(f, r);
+	assert_int_equal(INT(got, "evidence_count"), 2);
+	json_decref(got);
+}
+
 int main(void)
 {
 	if (secret_init() != 0)
@@ -2718,6 +2790,7 @@ int main(void)
 		T(test_risk_create_get_update),
 		T(test_risk_list_filters_and_sort),
 		T(test_risk_matrix),
+		T(test_risk_evidence_count_scope),
 		T(test_risk_evidence_links),
 	};
 #undef T

@@ -23,17 +23,36 @@ static const char *const risk_create_columns[] = {
 	"status", NULL,
 };
 
-#define RISK_SELECT                                                                                 \
+/* A risk's columns up to evidence_count, and those after it with the tables. */
+#define RISK_COLUMNS                                                                                \
 	"SELECT r.id, r.org_id, o.name AS org_name, o.path AS org_path, r.system_id, "              \
 	"s.name AS system_name, r.title, r.description, r.source, r.objectives, r.consequences, "   \
 	"r.likelihood, r.impact, r.score, r.treatment, r.treatment_plan, r.residual_likelihood, "   \
 	"r.residual_impact, r.residual_score, r.owner_user_id, u.email AS owner_email, "            \
-	"u.name AS owner_name, r.review_date, r.status, r.created_by, "                              \
-	"(SELECT count(*) FROM risk_evidence re WHERE re.risk_id = r.id) AS evidence_count, "        \
+	"u.name AS owner_name, r.review_date, r.status, r.created_by, "
+#define RISK_TABLES                                                                                 \
 	"r.version, r.created_at, r.updated_at "                                                     \
 	"FROM risks r JOIN orgs o ON o.id = r.org_id LEFT JOIN systems s ON s.id = r.system_id "    \
 	"LEFT JOIN users u ON u.id = r.owner_user_id"
+#define EVIDENCE_COUNT_ALL "(SELECT count(*) FROM risk_evidence re WHERE re.risk_id = r.id) AS evidence_count, "
+/* One risk with every link counted: svc counts what its reader sees (svc_risk_get). */
+#define RISK_SELECT RISK_COLUMNS EVIDENCE_COUNT_ALL RISK_TABLES
 #define RISK_FROM "FROM risks r JOIN orgs o ON o.id = r.org_id"
+
+/* The evidence_count column of a list: the links to evidence of an organisation in
+ * scope (what the reader may see), every link when scope is NULL or all. */
+static int add_evidence_count(struct buf *sql, struct pg_params *p, const struct store_scope *scope)
+{
+	if (!scope || scope->all)
+		return buf_addstr(sql, EVIDENCE_COUNT_ALL);
+	int rc = buf_addstr(sql, "(SELECT count(*) FROM risk_evidence re JOIN evidence ev ON ev.id = re.evidence_id "
+				 "JOIN orgs eo ON eo.id = ev.org_id WHERE re.risk_id = r.id");
+	if (!rc)
+		rc = pg_scope_clause(sql, p, scope, "eo.path");
+	if (!rc)
+		rc = buf_addstr(sql, ") AS evidence_count, ");
+	return rc;
+}
 
 /* The WHERE part shared by the list, the count and the matrix; numbers its parameters. */
 static int add_filters(struct buf *sql, struct pg_params *p, const struct store_risk_query *q)
@@ -98,33 +117,38 @@ static const char *order_clause(const struct store_risk_query *q)
 	return orders[0].desc;
 }
 
-/* Runs a query built from head + filters + tail into rows (or a count). */
+/* Adds the filters of q, tail and the page to sql, whose head numbered its parameters
+ * in p, and runs it into rows (or a count). The caller releases sql and p. */
+static int run_built(struct pg_db *s, struct buf *sql, struct pg_params *p, const struct store_risk_query *q,
+		     const char *tail, bool paged, json_t **rows, int64_t *count, struct err *e)
+{
+	PGresult *res = NULL;
+	int rc = add_filters(sql, p, q);
+	if (!rc && tail)
+		rc = buf_addstr(sql, tail);
+	if (!rc && paged && q->limit > 0)
+		rc = buf_addf(sql, " LIMIT $%d", pg_param_int(p, q->limit));
+	if (!rc && paged)
+		rc = buf_addf(sql, " OFFSET $%d", pg_param_int(p, q->offset));
+	if (rc)
+		return err_set(e, AIMS_ETOOBIG, "query too long");
+	if ((rc = pg_exec_dynamic(s, buf_str(sql), p, &res, e)))
+		return rc;
+	if (rows)
+		pg_all(res, rows);
+	else
+		*count = pg_int(res);
+	return 0;
+}
+
+/* Runs a query built from head (without parameters) + filters + tail into rows (or a count). */
 static int run_filtered(struct pg_db *s, const char *head, const struct store_risk_query *q, const char *tail,
 			bool paged, json_t **rows, int64_t *count, struct err *e)
 {
 	struct buf sql = BUF_INIT(8192);
 	struct pg_params p = PG_PARAMS_INIT;
-	PGresult *res = NULL;
-	int rc = buf_addstr(&sql, head);
-	if (!rc)
-		rc = add_filters(&sql, &p, q);
-	if (!rc && tail)
-		rc = buf_addstr(&sql, tail);
-	if (!rc && paged && q->limit > 0)
-		rc = buf_addf(&sql, " LIMIT $%d", pg_param_int(&p, q->limit));
-	if (!rc && paged)
-		rc = buf_addf(&sql, " OFFSET $%d", pg_param_int(&p, q->offset));
-	if (rc) {
-		rc = err_set(e, AIMS_ETOOBIG, "query too long");
-		goto out;
-	}
-	if ((rc = pg_exec_dynamic(s, buf_str(&sql), &p, &res, e)))
-		goto out;
-	if (rows)
-		pg_all(res, rows);
-	else
-		*count = pg_int(res);
-out:
+	int rc = buf_addstr(&sql, head) ? err_set(e, AIMS_ETOOBIG, "query too long")
+					: run_built(s, &sql, &p, q, tail, paged, rows, count, e);
 	pg_params_release(&p);
 	buf_release(&sql);
 	return rc;
@@ -134,13 +158,28 @@ int pg_risk_list(struct store *base, const struct store_risk_query *q, json_t **
 		 struct err *e)
 {
 	struct pg_db *s = (struct pg_db *)base;
-	int rc = run_filtered(s, RISK_SELECT " WHERE true", q, order_clause(q), true, items, NULL, e);
+	struct buf sql = BUF_INIT(8192);
+	struct pg_params p = PG_PARAMS_INIT;
+	*items = NULL;
+	int rc = buf_addstr(&sql, RISK_COLUMNS);
+	if (!rc)
+		rc = add_evidence_count(&sql, &p, q->evidence_scope);
+	if (!rc)
+		rc = buf_addstr(&sql, RISK_TABLES " WHERE true");
+	if (rc) {
+		rc = err_set(e, AIMS_ETOOBIG, "query too long");
+		goto out;
+	}
+	rc = run_built(s, &sql, &p, q, order_clause(q), true, items, NULL, e);
 	if (!rc && total)
 		rc = run_filtered(s, "SELECT count(*) " RISK_FROM " WHERE true", q, NULL, false, NULL, total, e);
+out:
 	if (rc) {
 		json_decref(*items);
 		*items = NULL;
 	}
+	pg_params_release(&p);
+	buf_release(&sql);
 	return rc;
 }
 

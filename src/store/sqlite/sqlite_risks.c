@@ -4,7 +4,9 @@
  *
  * Column names in built SQL come from the whitelists and fixed fragments below; every
  * value is bound by name (":org_path", ...) or, for the scope's paths, as "?100" and up
- * (sq_scope_clause). The sort column comes from a fixed table, never from the caller.
+ * (sq_scope_clause) and for the evidence scope of a list's evidence_count as "?200" and
+ * up. Those come first in the list's SQL, so SQLite numbers the named parameters after
+ * them. The sort column comes from a fixed table, never from the caller.
  * Returned rows are new JSON objects owned by the caller.
  */
 #include "store/sqlite/sqlite_util.h"
@@ -24,17 +26,39 @@ static const char *const risk_create_columns[] = {
 	"status", NULL,
 };
 
-#define RISK_SELECT                                                                                 \
+/* A risk's columns up to evidence_count, and those after it with the tables. */
+#define RISK_COLUMNS                                                                                \
 	"SELECT r.id, r.org_id, o.name AS org_name, o.path AS org_path, r.system_id, "              \
 	"s.name AS system_name, r.title, r.description, r.source, r.objectives, r.consequences, "   \
 	"r.likelihood, r.impact, r.score, r.treatment, r.treatment_plan, r.residual_likelihood, "   \
 	"r.residual_impact, r.residual_score, r.owner_user_id, u.email AS owner_email, "            \
-	"u.name AS owner_name, r.review_date, r.status, r.created_by, "                              \
-	"(SELECT count(*) FROM risk_evidence re WHERE re.risk_id = r.id) AS evidence_count, "        \
+	"u.name AS owner_name, r.review_date, r.status, r.created_by, "
+#define RISK_TABLES                                                                                 \
 	"r.version, r.created_at, r.updated_at "                                                     \
 	"FROM risks r JOIN orgs o ON o.id = r.org_id LEFT JOIN systems s ON s.id = r.system_id "    \
 	"LEFT JOIN users u ON u.id = r.owner_user_id"
+#define EVIDENCE_COUNT_ALL "(SELECT count(*) FROM risk_evidence re WHERE re.risk_id = r.id) AS evidence_count, "
+/* One risk with every link counted: svc counts what its reader sees (svc_risk_get). */
+#define RISK_SELECT RISK_COLUMNS EVIDENCE_COUNT_ALL RISK_TABLES
 #define RISK_FROM "FROM risks r JOIN orgs o ON o.id = r.org_id"
+
+/* The first parameter of the evidence scope; the risk scope's 64 paths at most end below it. */
+#define EVIDENCE_SCOPE_PARAM 200
+
+/* The evidence_count column of a list: the links to evidence of an organisation in
+ * scope (what the reader may see), every link when scope is NULL or all. */
+static int add_evidence_count(struct buf *sql, const struct store_scope *scope)
+{
+	if (!scope || scope->all)
+		return buf_addstr(sql, EVIDENCE_COUNT_ALL);
+	int rc = buf_addstr(sql, "(SELECT count(*) FROM risk_evidence re JOIN evidence ev ON ev.id = re.evidence_id "
+				 "JOIN orgs eo ON eo.id = ev.org_id WHERE re.risk_id = r.id");
+	if (!rc)
+		rc = sq_scope_clause(sql, scope, "eo.path", EVIDENCE_SCOPE_PARAM);
+	if (!rc)
+		rc = buf_addstr(sql, ") AS evidence_count, ");
+	return rc;
+}
 
 /* The WHERE part shared by the list, the count and the matrix. */
 static int add_filters(struct buf *sql, const struct store_risk_query *q)
@@ -132,9 +156,11 @@ static const char *order_clause(const struct store_risk_query *q)
 	return orders[0].desc;
 }
 
-/* Runs a query built from head + filters + tail into rows. */
-static int run_filtered(struct sq_db *s, const char *head, const struct store_risk_query *q, const char *tail,
-			bool paged, json_t **rows, int64_t *count, struct err *e)
+/* Runs a query built from head + filters + tail into rows (or a count). evidence is the
+ * scope head's evidence_count was built with (add_evidence_count); NULL: head has none. */
+static int run_filtered(struct sq_db *s, const char *head, const struct store_scope *evidence,
+			const struct store_risk_query *q, const char *tail, bool paged, json_t **rows, int64_t *count,
+			struct err *e)
 {
 	struct buf sql = BUF_INIT(8192);
 	sqlite3_stmt *st = NULL;
@@ -153,6 +179,8 @@ static int run_filtered(struct sq_db *s, const char *head, const struct store_ri
 		rc = AIMS_ESTORE;
 		goto out;
 	}
+	if (evidence)
+		sq_bind_scope(st, evidence, EVIDENCE_SCOPE_PARAM);
 	bind_filters(st, q);
 	if (paged) {
 		bind_int(st, ":limit", q->limit > 0 ? q->limit : -1);
@@ -169,13 +197,26 @@ int sq_risk_list(struct store *base, const struct store_risk_query *q, json_t **
 		 struct err *e)
 {
 	struct sq_db *s = (struct sq_db *)base;
-	int rc = run_filtered(s, RISK_SELECT " WHERE 1", q, order_clause(q), true, items, NULL, e);
+	struct buf head = BUF_INIT(8192);
+	int rc = buf_addstr(&head, RISK_COLUMNS);
+	*items = NULL;
+	if (!rc)
+		rc = add_evidence_count(&head, q->evidence_scope);
+	if (!rc)
+		rc = buf_addstr(&head, RISK_TABLES " WHERE 1");
+	if (rc) {
+		rc = err_set(e, AIMS_ETOOBIG, "query too long");
+		goto out;
+	}
+	rc = run_filtered(s, buf_str(&head), q->evidence_scope, q, order_clause(q), true, items, NULL, e);
 	if (!rc && total)
-		rc = run_filtered(s, "SELECT count(*) " RISK_FROM " WHERE 1", q, NULL, false, NULL, total, e);
+		rc = run_filtered(s, "SELECT count(*) " RISK_FROM " WHERE 1", NULL, q, NULL, false, NULL, total, e);
+out:
 	if (rc) {
 		json_decref(*items);
 		*items = NULL;
 	}
+	buf_release(&head);
 	return rc;
 }
 
@@ -187,7 +228,7 @@ int sq_risk_matrix(struct store *base, const struct store_risk_query *q, bool re
 				    : "SELECT r.likelihood, r.impact, count(*) AS count " RISK_FROM " WHERE 1";
 	const char *tail = residual ? " GROUP BY r.residual_likelihood, r.residual_impact ORDER BY 1, 2"
 				    : " GROUP BY r.likelihood, r.impact ORDER BY 1, 2";
-	return run_filtered((struct sq_db *)base, head, q, tail, false, out, NULL, e);
+	return run_filtered((struct sq_db *)base, head, NULL, q, tail, false, out, NULL, e);
 }
 
 int sq_risk_get(struct store *base, int64_t id, json_t **out, struct err *e)
