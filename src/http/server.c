@@ -341,7 +341,13 @@ static void handle(struct conn_state *cs, struct http_response *res)
 	}
 	if ((cs->route->flags & (ROUTE_FORM | ROUTE_UPLOAD)) && !(cs->route->flags & ROUTE_STREAM)) {
 		if (cs->post) {
-			if (MHD_post_process(cs->post, r->body.data ? r->body.data : "", r->body.len) != MHD_YES) {
+			/* Destroying the parser flushes it: libmicrohttpd reports an empty
+			 * last field ("vendor=" at the end) only then, so without it clearing
+			 * the last field of a form changed nothing. */
+			bool read = MHD_post_process(cs->post, r->body.data ? r->body.data : "", r->body.len) == MHD_YES;
+			read &= MHD_destroy_post_processor(cs->post) == MHD_YES;
+			cs->post = NULL;
+			if (!read) {
 				http_problem(res, 400, "the form data could not be read", NULL);
 				goto out;
 			}
