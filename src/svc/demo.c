@@ -1,8 +1,9 @@
 /*
- * demo.c: loads demo/city.json (organisations, users, AI systems and their risks)
+ * demo.c: loads demo/city.json (organisations, users, AI systems and their risks, SoA)
  * through the same use cases the UI and API use, so demo data is validated like any
  * other input. Runs as the operator; each system and its risks are created as the
  * system's owner would create them. A risk's "owner" is its risk owner's e-mail.
+ * Then the city's Statement of Applicability, entry by entry, as its officer.
  */
 #include "svc/internal.h"
 
@@ -128,6 +129,38 @@ int svc_demo_load(struct store *s, const char *path, const char *password, struc
 			char msg[sizeof e->message];
 			snprintf(msg, sizeof msg, "%s", e->message);
 			err_set(e, rc, "%s: systems[%zu]: %s", path, i, msg);
+			goto out;
+		}
+	}
+	/* The Statement of Applicability: each entry set by its "by" user (an officer),
+	 * with "owner" the e-mail of the control's owner. */
+	json_array_foreach(json_object_get(doc, "soa"), i, item) {
+		struct actor by = { 0 }, owner = { 0 };
+		json_t *input = json_deep_copy(item), *made = NULL;
+		json_t *org_id = json_object_get(keys, json_string_value(json_object_get(item, "org")));
+		const char *control = json_string_value(json_object_get(item, "control_id"));
+		const char *by_email = json_string_value(json_object_get(item, "by"));
+		const char *owner_email = json_string_value(json_object_get(item, "owner"));
+		json_object_del(input, "org");
+		json_object_del(input, "control_id");
+		json_object_del(input, "by");
+		json_object_del(input, "owner");
+		if (!org_id || !control || !by_email)
+			rc = err_set(e, AIMS_EINVAL, "soa[%zu] needs org, control_id and by", i);
+		if (!rc)
+			rc = svc_actor_by_email(s, by_email, &by, e);
+		if (!rc && owner_email && !(rc = svc_actor_by_email(s, owner_email, &owner, e)))
+			json_object_set_new(input, "owner_user_id", json_integer(owner.user_id));
+		if (!rc)
+			rc = svc_soa_set(s, &by, json_integer_value(org_id), control, input, 0, &made, e);
+		actor_release(&by);
+		actor_release(&owner);
+		json_decref(input);
+		json_decref(made);
+		if (rc) {
+			char msg[sizeof e->message];
+			snprintf(msg, sizeof msg, "%s", e->message);
+			err_set(e, rc, "%s: soa[%zu]: %s", path, i, msg);
 			goto out;
 		}
 	}

@@ -56,6 +56,13 @@ r = run(['system', 'list', '--db', db, '--as', 'ADMIN@test.example', '--format',
 let list = null;
 try { list = JSON.parse(r.out); } catch { /* reported below */ }
 check(r.status === 0 && list && list.total === 27, 'system list --as (any case) sees the 27 demo systems', show(r));
+r = run(['soa', 'list', '--db', db, '--as', 'officer@hanbit.example', '--org', '1', '--format', 'json']);
+let demoSoa = null;
+try { demoSoa = JSON.parse(r.out); } catch { /* reported below */ }
+const demoBy = demoSoa && demoSoa.summary.by_status;
+check(r.status === 0 && demoBy && demoBy.implemented === 4 && demoBy.partial === 5 && demoBy.planned === 3 && demoSoa.summary.overdue === 1 &&
+  demoSoa.items.find((it) => it.control_id === 'A.2.2').owner_email === 'officer@hanbit.example',
+  'the demo city\'s Statement of Applicability has 12 entries in progress, one of them overdue', show(r));
 
 r = run(['system', 'list', '--db', db]);
 check(r.status === 2 && /--as/.test(r.err), 'system list without --as is a usage error naming --as', show(r));
