@@ -12,6 +12,14 @@
 
 #define DEMO_MAX_ORGS 500
 
+/* Prefixes the error with the demo file and the entry it came from. */
+static void demo_error(struct err *e, int rc, const char *path, const char *list, size_t i)
+{
+	char msg[sizeof e->message];
+	snprintf(msg, sizeof msg, "%s", e->message);
+	err_set(e, rc, "%s: %s[%zu]: %s", path, list, i, msg);
+}
+
 int svc_demo_load(struct store *s, const char *path, const char *password, struct err *e)
 {
 	json_error_t jerr;
@@ -126,9 +134,7 @@ int svc_demo_load(struct store *s, const char *path, const char *password, struc
 		json_decref(input);
 		json_decref(created);
 		if (rc) {
-			char msg[sizeof e->message];
-			snprintf(msg, sizeof msg, "%s", e->message);
-			err_set(e, rc, "%s: systems[%zu]: %s", path, i, msg);
+			demo_error(e, rc, path, "systems", i);
 			goto out;
 		}
 	}
@@ -158,9 +164,7 @@ int svc_demo_load(struct store *s, const char *path, const char *password, struc
 		json_decref(input);
 		json_decref(made);
 		if (rc) {
-			char msg[sizeof e->message];
-			snprintf(msg, sizeof msg, "%s", e->message);
-			err_set(e, rc, "%s: soa[%zu]: %s", path, i, msg);
+			demo_error(e, rc, path, "soa", i);
 			goto out;
 		}
 	}
