@@ -181,9 +181,12 @@ HANDLER(page_soa_control_update)
 			json_object_set_new(input, texts[i], json_string(http_form(r, texts[i])));
 	if (http_form(r, "reviewed"))
 		json_object_set_new(input, "reviewed", json_true());
-	/* The page sends version 0 for a control without an entry yet (no check then). */
+	/* The page sends version 0 for a control without an entry yet: then it must still
+	 * have none (someone may have made it meanwhile). No version field: no check. */
 	int64_t version = 0, owner_id = 0;
 	int rc = web_form_int64(r, "version", 0, &version, &e);
+	if (!rc && version == 0 && http_form(r, "version"))
+		version = SVC_VERSION_ABSENT;
 	/* An empty owner select clears the owner; anything else must be a user id. */
 	if (!rc && owner && *owner)
 		rc = web_form_int64(r, "owner_user_id", 1, &owner_id, &e);
@@ -294,9 +297,12 @@ HANDLER(page_assessment_update)
 			json_object_set_new(input, keys[i], json_string(http_form(r, keys[i])));
 	if (http_form(r, "reviewed"))
 		json_object_set_new(input, "reviewed", json_true());
-	/* The page sends version 0 for a requirement not assessed yet (no check then). */
+	/* The page sends version 0 for a requirement not assessed yet: then it must still
+	 * be unassessed. No version field: no check. */
 	int64_t version = 0;
 	int rc = web_form_int64(r, "version", 0, &version, &e);
+	if (!rc && version == 0 && http_form(r, "version"))
+		version = SVC_VERSION_ABSENT;
 	if (!rc)
 		rc = svc_assessment_set(r->store, &r->actor, r->ids[0], input, version, &out, &e);
 	back_to_assessments(r, res, rc, &e, http_form(r, "catalog"));

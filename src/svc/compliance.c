@@ -203,7 +203,7 @@ static int soa_set_once(struct store *s, const struct actor *a, int64_t org_id, 
 	if (rc)
 		goto out;
 	int64_t version = before ? json_integer_value(json_object_get(before, "version")) : 0;
-	if (expected_version > 0 && version != expected_version) {
+	if ((expected_version > 0 && version != expected_version) || (expected_version == SVC_VERSION_ABSENT && before)) {
 		rc = err_set(e, AIMS_ECONFLICT, "the entry was changed by someone else (now version %lld); reload it",
 			     (long long)version);
 		goto out;
@@ -750,7 +750,7 @@ static int assessment_set_once(struct store *s, const struct actor *a, int64_t s
 	if (rc)
 		goto out;
 	int64_t version = before ? json_integer_value(json_object_get(before, "version")) : 0;
-	if (expected_version > 0 && version != expected_version) {
+	if ((expected_version > 0 && version != expected_version) || (expected_version == SVC_VERSION_ABSENT && before)) {
 		rc = err_set(e, AIMS_ECONFLICT, "the assessment was changed by someone else (now version %lld); reload it",
 			     (long long)version);
 		goto out;

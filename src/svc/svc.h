@@ -139,8 +139,12 @@ int svc_soa_get(struct store *s, const struct actor *a, int64_t org_id, const ch
 /* One control's entry with its description, crosswalk links and history. */
 int svc_soa_entry(struct store *s, const struct actor *a, int64_t org_id, const char *control_id,
 		  json_t **out, struct err *e);
+/* expected_version for an SoA entry or an assessment that the caller saw as not made
+ * yet: saving fails with AIMS_ECONFLICT if someone made it meanwhile. */
+#define SVC_VERSION_ABSENT (-1)
 /* Changes one control's entry (officer or admin on the organisation); expected_version
- * 0: no check. input: any of applicable, justification, status, owner_user_id, due_date. */
+ * 0: no check; SVC_VERSION_ABSENT: the entry must not exist yet. input: any of
+ * applicable, justification, status, owner_user_id, due_date. */
 int svc_soa_set(struct store *s, const struct actor *a, int64_t org_id, const char *control_id,
 		json_t *input, int64_t expected_version, json_t **out, struct err *e);
 /* Who may own an entry of the organisation's SoA ([{id, email, name}]: users with a role
@@ -167,7 +171,8 @@ int svc_assessment_list(struct store *s, const struct actor *a, int64_t system_i
 int svc_assessment_csv(json_t *list, const char *locale, char **out, size_t *len, struct err *e);
 /* The same as an XLSX workbook (report/assessment_xlsx.c) in memory; free(*out). */
 int svc_assessment_xlsx(json_t *list, const char *locale, char **out, size_t *len, struct err *e);
-/* input: {catalog, requirement, status?, note?, assessed_on?}; the assessor is the actor. */
+/* input: {catalog, requirement, status?, note?, assessed_on?}; the assessor is the actor.
+ * expected_version: as for svc_soa_set (0 no check, SVC_VERSION_ABSENT not made yet). */
 int svc_assessment_set(struct store *s, const struct actor *a, int64_t system_id, json_t *input,
 		       int64_t expected_version, json_t **out, struct err *e);
 int svc_assessment_history(struct store *s, const struct actor *a, int64_t system_id, const char *catalog_id,
