@@ -205,21 +205,7 @@ HANDLER(api_assessments_get)
 
 HANDLER(api_assessment_patch)
 {
-	struct err e = ERR_INIT;
-	json_t *out = NULL, *body = NULL;
-	int64_t version = api_if_match(r);
-	if (version < 0) {
-		api_bad_if_match(res);
-		return;
-	}
-	if (!(body = http_json_body(r, res)))
-		return;
-	if (svc_assessment_set(r->store, &r->actor, r->ids[0], body, version, &out, &e))
-		http_problem_err(res, &e);
-	else
-		api_send_versioned(res, 200, out);
-	json_decref(body);
-	err_release(&e);
+	api_patch_versioned(r, res, svc_assessment_set);
 }
 
 HANDLER(api_assessments_xlsx)

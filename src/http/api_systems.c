@@ -112,22 +112,7 @@ int64_t api_if_match(struct http_request *r)
 
 HANDLER(api_system_patch)
 {
-	struct err e = ERR_INIT;
-	json_t *out = NULL, *body = NULL;
-	int64_t version = api_if_match(r);
-	if (version < 0) {
-		api_bad_if_match(res);
-		return;
-	}
-	body = http_json_body(r, res);
-	if (!body)
-		return;
-	if (svc_system_update(r->store, &r->actor, r->ids[0], body, version, &out, &e))
-		http_problem_err(res, &e);
-	else
-		send_system(res, 200, out);
-	json_decref(body);
-	err_release(&e);
+	api_patch_versioned(r, res, svc_system_update);
 }
 
 HANDLER(api_system_delete)
