@@ -283,22 +283,6 @@ static void add_dense(uint64_t *h, const uint32_t *d, size_t n)
 		h[j] += d[j];
 }
 
-/* h[0..n) += d[0..n) in 32 bits, for a group of fewer than 2^32 rows (no sum can
- * pass its row count): half the work of add_dense. */
-static void add_dense32(uint32_t *h, const uint32_t *d, size_t n)
-{
-	size_t j = 0;
-#if defined(__SSE2__)
-	for (; j + 4 <= n; j += 4) {
-		__m128i *out = (__m128i *)(void *)(h + j);
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + j));
-		_mm_storeu_si128(out, _mm_add_epi32(_mm_loadu_si128(out), v));
-	}
-#endif
-	for (; j < n; j++)
-		h[j] += d[j];
-}
-
 /*
  * Twice the Mann-Whitney U over dense steps only, h[2k] negatives and h[2k + 1]
  * positives at step k, for a group of fewer than 2^32 rows: then every partial
@@ -345,7 +329,7 @@ static double auc_of(const struct fair_table *t, const size_t *cells, size_t nce
 		uint32_t *h = (uint32_t *)(void *)hist;
 		memset(h, 0, 2 * (FAIR_DENSE_STEPS + 1) * sizeof *h);
 		for (size_t i = 0; i < ncells; i++)
-			add_dense32(h, t->cells[cells[i]].dense, 2 * (FAIR_DENSE_STEPS + 1));
+			fair_dense_add(h, t->cells[cells[i]].dense, 2 * (FAIR_DENSE_STEPS + 1)); /* < 2^32 rows */
 		return auc_steps64(h);
 	}
 	if (ncells == 1 && t->cells[cells[0]].dense && range_start[cells[0] + 1] == range_start[cells[0]]) {

@@ -465,9 +465,9 @@ static int dense_slot(struct fair_table *t, size_t cell, long k, int y, dense_lo
 	return rc;
 }
 
-/* d[0..n) += s[0..n), where no sum can pass UINT32_MAX; four at a time with SSE2
- * (the x86-64 baseline): the join merges 20,002 counters per cell on one thread. */
-static void dense_add_all(uint32_t *d, const uint32_t *s, size_t n)
+/* Four at a time with SSE2 (the x86-64 baseline): the join merges 20,002 counters
+ * per cell on one thread, and the report sums them per group for the AUC. */
+void fair_dense_add(uint32_t *d, const uint32_t *s, size_t n)
 {
 	size_t j = 0;
 #if defined(__SSE2__)
@@ -506,7 +506,7 @@ int fair_table_merge(struct fair_table *dst, const struct fair_table *src, const
 			 * one to both): under 2^32 rows no counter can overflow. */
 			const uint64_t *rows = dst->cells[map[i]].n;
 			if (rows[0] + rows[1] + rows[2] + rows[3] <= UINT32_MAX) {
-				dense_add_all(d, c->dense, DENSE_STRIDE);
+				fair_dense_add(d, c->dense, DENSE_STRIDE);
 				continue;
 			}
 			uint32_t over = 0;

@@ -162,6 +162,9 @@ struct fair_chunk {
 };
 
 void fair_table_release(struct fair_table *t);
+/* d[0..n) += s[0..n) for dense counters, where no sum can pass UINT32_MAX (a cell's or
+ * group's counters never sum past its rows, when those are fewer than 2^32). */
+void fair_dense_add(uint32_t *d, const uint32_t *s, size_t n);
 /* Adds src's counts into dst. 0, or a FAIR_FAIL_* kind on a cap or out of memory. */
 int fair_table_merge(struct fair_table *dst, const struct fair_table *src, const struct fair_scan_config *cfg);
 
